@@ -1,0 +1,25 @@
+"""Registers the Cohere provider. The ``cohere`` SDK loads only when the provider is used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from embedlab import hookimpl
+
+DEFAULT_MODEL = "embed-english-v3.0"
+MODELS = ["embed-v4.0", "embed-english-v3.0", "embed-multilingual-v3.0",
+          "embed-english-light-v3.0", "embed-multilingual-light-v3.0"]
+INSTALL = "pip install 'embedlab[cohere]'"
+
+
+def _embedder(model: str, **options: Any) -> Any:
+    from .embedder import CohereEmbedder
+
+    return CohereEmbedder(model, **options)
+
+
+@hookimpl
+def embedlab_register_embedders(register: Any) -> None:
+    register("cohere", _embedder, default_model=DEFAULT_MODEL, models=MODELS,
+             requires=["cohere"], install=INSTALL,
+             description="Cohere Embed through the official SDK (ClientV2.embed)")

@@ -1,0 +1,24 @@
+"""Registers the OpenAI provider. The ``openai`` SDK loads only when the provider is used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from embedlab import hookimpl
+
+DEFAULT_MODEL = "text-embedding-3-small"
+MODELS = ["text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"]
+INSTALL = "pip install 'embedlab[openai]'"
+
+
+def _embedder(model: str, **options: Any) -> Any:
+    from .embedder import OpenAIEmbedder
+
+    return OpenAIEmbedder(model, **options)
+
+
+@hookimpl
+def embedlab_register_embedders(register: Any) -> None:
+    register("openai", _embedder, default_model=DEFAULT_MODEL, models=MODELS,
+             requires=["openai"], install=INSTALL,
+             description="OpenAI embeddings through the official SDK")

@@ -1,0 +1,105 @@
+"""embedlab: finetune embedding models on labelled text and measure how much better they
+separate your classes, with any provider.
+
+``import embedlab`` stays fast: torch, provider SDKs, scikit-learn and plotting libraries
+load only when something uses them.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .custom_models import load_custom_model
+from .dataset import Dataset, ValidationIssue, ValidationReport
+from .embedder import INPUT_TYPES, Embedder
+from .errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    DatasetError,
+    DatasetValidationError,
+    EmbedlabError,
+    FinetuneError,
+    FinetuneNotSupportedError,
+    InputTooLongError,
+    MalformedResponseError,
+    ModelNotFoundError,
+    PluginError,
+    ProviderError,
+    ProviderTimeoutError,
+    ProviderUnavailableError,
+    RateLimitError,
+    ServiceUnavailableError,
+    TransientError,
+    UnknownProviderError,
+)
+from .finetuner import CustomModel, FinetuneConfig, Finetuner
+from .hookspecs import hookimpl
+from .loaders import load_dataset
+from .lookup import get_embedder, get_finetuner, get_visualizer, providers
+from .visualizer import Projection, Visualizer
+
+if TYPE_CHECKING:
+    from .cache import EmbeddingCache
+    from .compare import Comparison, compare
+
+# Names whose modules pull in more (sqlite, the workflow): imported on first use.
+_LAZY = {
+    "EmbeddingCache": "embedlab.cache",
+    "compare": "embedlab.compare",
+    "Comparison": "embedlab.compare",
+}
+
+__all__ = [
+    "INPUT_TYPES",
+    "AuthenticationError",
+    "BadRequestError",
+    "Comparison",
+    "ConfigurationError",
+    "CustomModel",
+    "Dataset",
+    "DatasetError",
+    "DatasetValidationError",
+    "Embedder",
+    "EmbeddingCache",
+    "EmbedlabError",
+    "FinetuneConfig",
+    "FinetuneError",
+    "FinetuneNotSupportedError",
+    "Finetuner",
+    "InputTooLongError",
+    "MalformedResponseError",
+    "ModelNotFoundError",
+    "PluginError",
+    "Projection",
+    "ProviderError",
+    "ProviderTimeoutError",
+    "ProviderUnavailableError",
+    "RateLimitError",
+    "ServiceUnavailableError",
+    "TransientError",
+    "UnknownProviderError",
+    "ValidationIssue",
+    "ValidationReport",
+    "Visualizer",
+    "__version__",
+    "compare",
+    "get_embedder",
+    "get_finetuner",
+    "get_visualizer",
+    "hookimpl",
+    "load_custom_model",
+    "load_dataset",
+    "providers",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'embedlab' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

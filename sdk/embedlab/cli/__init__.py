@@ -1,0 +1,28 @@
+"""The ``embedlab`` command line. Each command lives in its own module; heavy libraries
+load inside the commands, so ``embedlab --help`` stays fast."""
+
+from __future__ import annotations
+
+import click
+
+from .._version import __version__
+from .cache import cache
+from .providers import providers_command
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="embedlab")
+def cli() -> None:
+    """Finetune embedding models on labelled text and see how much better they separate
+    your classes than the baseline, with any provider."""
+
+
+cli.add_command(providers_command)
+cli.add_command(cache)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="embedlab")

@@ -1,0 +1,76 @@
+"""Finding saved custom models by path or id, and loading them with the finetuner that
+made them. Every ``CustomModel.save`` records ``id -> path`` in a small JSON index under
+:func:`embedlab.settings.data_dir`, so an id works from any directory and any process."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ModelNotFoundError
+from .finetuner import CARD_NAME, read_card
+from .settings import data_dir
+
+if TYPE_CHECKING:
+    from .finetuner import CustomModel
+
+__all__ = ["find_custom_model", "load_custom_model", "remember_custom_model"]
+
+_lock = threading.Lock()
+
+
+def _index_path() -> Path:
+    return data_dir() / "models.json"
+
+
+def _read_index() -> dict[str, str]:
+    try:
+        data = json.loads(_index_path().read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def remember_custom_model(model_id: str, path: Path) -> None:
+    """Record where the model with ``model_id`` was saved (atomically)."""
+    with _lock:
+        index = _read_index()
+        index[model_id] = str(Path(path).resolve())
+        target = _index_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".models.", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(index, fh, indent=2, sort_keys=True)
+        os.replace(tmp, target)
+
+
+def find_custom_model(name: str | Path) -> Path | None:
+    """The directory of a saved custom model given its path or id, or ``None``."""
+    path = Path(name).expanduser()
+    if (path / CARD_NAME).is_file():
+        return path
+    recorded = _read_index().get(str(name))
+    if recorded and (Path(recorded) / CARD_NAME).is_file():
+        return Path(recorded)
+    return None
+
+
+def load_custom_model(name: str | Path) -> CustomModel:
+    """Load a custom model by its saved directory or its id."""
+    from .lookup import get_finetuner
+
+    path = find_custom_model(name)
+    if path is None:
+        raise ModelNotFoundError(
+            f"no custom model at path or with id {str(name)!r}; pass the directory the model "
+            f"was saved into (it holds {CARD_NAME}) or an id printed by `embedlab finetune`"
+        )
+    card = read_card(path)
+    finetuner = get_finetuner(str(card["provider"]), method=str(card["method"]))
+    model = finetuner.load(path)
+    model.path = path
+    return model

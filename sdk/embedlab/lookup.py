@@ -1,0 +1,177 @@
+"""Finding things by name: ``get_embedder("cohere:embed-english-v3.0")``, ``get_finetuner``,
+``get_visualizer`` and the ``providers()`` table behind ``embedlab providers``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigurationError, ProviderUnavailableError, UnknownProviderError
+from .plugins import get_registry
+from .registration import EmbedderEntry, Entry, FinetunerEntry, VisualizerEntry
+
+if TYPE_CHECKING:
+    from .embedder import Embedder
+    from .finetuner import Finetuner
+    from .visualizer import Visualizer
+
+__all__ = [
+    "ProviderInfo",
+    "get_embedder",
+    "get_finetuner",
+    "get_visualizer",
+    "parse_name",
+    "providers",
+    "visualizers",
+]
+
+
+@dataclass
+class ProviderInfo:
+    """One row of ``embedlab providers``."""
+
+    name: str
+    status: str  # "available", "unavailable" (extra missing) or "broken" (plugin failed)
+    default_model: str = ""
+    models: tuple[str, ...] = ()
+    finetune_methods: tuple[str, ...] = ()
+    plugin: str = ""
+    version: str = ""
+    source: str = ""
+    hint: str = ""  # install command or error
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_name(name: str) -> tuple[str, str | None]:
+    """Split ``provider:model`` into its parts; a bare ``provider`` gives ``(provider, None)``."""
+    provider, sep, model = name.partition(":")
+    return provider.strip(), (model.strip() or None) if sep else None
+
+
+def _require(entry: Entry, what: str) -> None:
+    missing = entry.missing()
+    if missing:
+        install = entry.install or f"pip install {' '.join(missing)}"
+        raise ProviderUnavailableError(
+            f"{what} {entry.name!r} needs {', '.join(missing)}, which is not installed. "
+            f"Install it with: {install}"
+        )
+
+
+def _embedder_entries() -> list[EmbedderEntry]:
+    return get_registry().of("embedder")
+
+
+def _unknown(kind: str, name: str, known: list[str]) -> UnknownProviderError:
+    listing = ", ".join(sorted(known)) or "none is installed"
+    return UnknownProviderError(f"no {kind} named {name!r}; known: {listing}")
+
+
+def get_embedder(name: str, **options: Any) -> Embedder:
+    """The embedder for ``provider:model``, a bare ``provider`` (its default model), a saved
+    custom model's path or id, or ``provider:PATH`` to a saved custom model.
+
+    ``options`` go to the provider's factory (``dimensions``, ``base_url``, ``device``...).
+    """
+    from .custom_models import find_custom_model, load_custom_model
+
+    provider, model = parse_name(name)
+    entries = {e.name: e for e in _embedder_entries()}
+    if provider not in entries:
+        found = find_custom_model(name)
+        if found is not None:
+            return load_custom_model(found).embedder()
+        known = list(entries) + [f"{p}:MODEL" for p in entries]
+        raise _unknown("embedding provider", name, known)
+    entry = entries[provider]
+    if model is not None:
+        found = find_custom_model(model)
+        if found is not None:
+            return load_custom_model(found).embedder()
+    _require(entry, "provider")
+    return entry.factory(model or entry.default_model, **options)  # type: ignore[no-any-return]
+
+
+def get_finetuner(provider: str, method: str | None = None, **options: Any) -> Finetuner:
+    """The finetuner for ``provider`` (a bare provider name, or ``provider:model`` whose base
+    model goes to the factory as ``base_model``).
+
+    ``method`` is ``"full"`` or ``"adapter"``; ``None`` takes the provider's native method
+    if it has one, else the adapter finetuner.
+    """
+    name, model = parse_name(provider)
+    if name not in {e.name for e in _embedder_entries()}:
+        raise _unknown("embedding provider", name, [e.name for e in _embedder_entries()])
+    entries: list[FinetunerEntry] = get_registry().of("finetuner")
+    own = [e for e in entries if e.name == name]
+    generic = [e for e in entries if e.name == "*"]
+    if method is None:
+        candidates = own or generic
+    else:
+        candidates = [e for e in own if e.method == method] or [
+            e for e in generic if e.method == method
+        ]
+    if not candidates:
+        offered = sorted({e.method for e in own + generic})
+        from .errors import FinetuneNotSupportedError
+
+        raise FinetuneNotSupportedError(
+            f"provider {name!r} has no {method or 'finetuning'} method"
+            + (f"; available: {', '.join(offered)}" if offered else "")
+        )
+    entry = candidates[0]
+    _require(entry, "finetuner for")
+    if model is not None:
+        options.setdefault("base_model", model)
+    return entry.factory(provider=name, **options)  # type: ignore[no-any-return]
+
+
+def visualizers() -> list[VisualizerEntry]:
+    """Registered visualizers."""
+    return get_registry().of("visualizer")
+
+
+def get_visualizer(name: str) -> Visualizer:
+    """The visualizer registered as ``name`` (``png``, ``html``, or a plugin's)."""
+    entries = {e.name: e for e in visualizers()}
+    if name not in entries:
+        raise _unknown("visualizer", name, list(entries))
+    _require(entries[name], "visualizer")
+    return entries[name].factory()  # type: ignore[no-any-return]
+
+
+def providers() -> list[ProviderInfo]:
+    """Every provider a plugin registered, and every plugin that failed, with its status."""
+    registry = get_registry()
+    finetuners: list[FinetunerEntry] = registry.of("finetuner")
+    rows: list[ProviderInfo] = []
+    for entry in _embedder_entries():
+        missing = entry.missing()
+        methods = sorted({f.method for f in finetuners if f.name == entry.name})
+        if not methods:
+            methods = sorted({f.method for f in finetuners if f.name == "*"})
+        rows.append(ProviderInfo(
+            name=entry.name,
+            status="unavailable" if missing else "available",
+            default_model=entry.default_model,
+            models=entry.models,
+            finetune_methods=tuple(methods),
+            plugin=entry.plugin,
+            version=entry.plugin_version,
+            source=entry.source,
+            hint=(entry.install or f"pip install {' '.join(missing)}") if missing else "",
+        ))
+    for failed in registry.failures():
+        rows.append(ProviderInfo(
+            name=failed.name, status="broken", plugin=failed.name, version=failed.version,
+            source=failed.source, hint=failed.error or "",
+        ))
+    return rows
+
+
+def ensure_path(value: str | Path) -> Path:
+    """A path from a string, with ``~`` expanded."""
+    if not str(value).strip():
+        raise ConfigurationError("empty path")
+    return Path(value).expanduser()

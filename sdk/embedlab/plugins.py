@@ -1,0 +1,191 @@
+"""Loading plugins: built-in modules first, then the ``embedlab`` entry points.
+
+Every registration goes through the hooks in :mod:`embedlab.hookspecs`, built-ins included.
+A plugin that fails to import, fails pluggy's validation, or raises in a hook is skipped
+with a warning and kept in :func:`failures`, so ``embedlab providers`` can show why.
+``EMBEDLAB_PLUGINS`` (comma-separated entry-point names) limits which entry points load.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .registration import (
+    EmbedderEntry,
+    Entry,
+    FinetunerEntry,
+    LoaderEntry,
+    VisualizerEntry,
+)
+
+__all__ = ["BUILTIN_PLUGINS", "PluginInfo", "Registry", "get_registry", "reset"]
+
+#: Modules inside the SDK that register built-in loaders, visualizers and the adapter
+#: finetuner, through the same hooks as any plugin.
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "embedlab.loaders",
+)
+
+_HOOKS: dict[str, tuple[str, type[Entry]]] = {
+    "embedlab_register_embedders": ("embedder", EmbedderEntry),
+    "embedlab_register_finetuners": ("finetuner", FinetunerEntry),
+    "embedlab_register_visualizers": ("visualizer", VisualizerEntry),
+    "embedlab_register_dataset_loaders": ("dataset_loader", LoaderEntry),
+}
+
+
+@dataclass
+class PluginInfo:
+    """One plugin: where it came from and whether it loaded."""
+
+    name: str
+    source: str  # "builtin" or the distribution that ships the entry point
+    version: str
+    error: str | None = None
+    hook: str | None = None  # the hook that raised, if one did
+
+
+@dataclass
+class Registry:
+    """Everything the loaded plugins registered, by kind."""
+
+    plugins: list[PluginInfo] = field(default_factory=list)
+    entries: dict[str, list[Entry]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[Any]:
+        """Entries of one kind: ``embedder``, ``finetuner``, ``visualizer``, ``dataset_loader``."""
+        return list(self.entries.get(kind, []))
+
+    def failures(self) -> list[PluginInfo]:
+        """Plugins that were skipped, with their errors."""
+        return [p for p in self.plugins if p.error]
+
+
+_lock = threading.Lock()
+_registry: Registry | None = None
+
+
+def get_registry() -> Registry:
+    """The registry, built on first use and kept for the process."""
+    global _registry
+    with _lock:
+        if _registry is None:
+            _registry = _build()
+        return _registry
+
+
+def reset() -> None:
+    """Forget loaded plugins, so the next lookup loads them again (tests use this)."""
+    global _registry
+    with _lock:
+        _registry = None
+
+
+def _allowed_entry_points() -> set[str] | None:
+    value = os.environ.get("EMBEDLAB_PLUGINS")
+    if value is None:
+        return None
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+def _warn(info: PluginInfo) -> None:
+    where = f" in hook {info.hook}" if info.hook else ""
+    warnings.warn(
+        f"embedlab: skipped plugin {info.name!r} ({info.source}){where}: {info.error}",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+
+
+def _build() -> Registry:
+    pm = pluggy.PluginManager("embedlab")
+    pm.add_hookspecs(hookspecs)
+    registry = Registry()
+    from ._version import __version__
+
+    candidates: list[tuple[str, str, str, Callable[[], Any]]] = [
+        (module.rsplit(".", 1)[-1], "builtin", __version__,
+         lambda module=module: importlib.import_module(module))
+        for module in BUILTIN_PLUGINS
+    ]
+    allowed = _allowed_entry_points()
+    seen: set[tuple[str, str]] = set()
+    for ep in metadata.entry_points(group="embedlab"):
+        if (ep.name, ep.value) in seen or (allowed is not None and ep.name not in allowed):
+            continue
+        seen.add((ep.name, ep.value))
+        dist = getattr(ep, "dist", None)
+        source = dist.metadata["Name"] if dist is not None else "entry point"
+        version = dist.version if dist is not None else "?"
+        candidates.append((ep.name, source, version, ep.load))
+
+    loaded: list[tuple[PluginInfo, Any]] = []
+    for name, source, version, load in candidates:
+        info = PluginInfo(name=name, source=source, version=version)
+        registry.plugins.append(info)
+        try:
+            plugin = load()
+            if pm.is_registered(plugin) or pm.get_plugin(name) is not None:
+                continue
+            pm.register(plugin, name=name)
+        except Exception as exc:  # a broken plugin must not break embedlab
+            info.error = f"{type(exc).__name__}: {exc}"
+            _warn(info)
+            continue
+        loaded.append((info, plugin))
+
+    for hook_name, (kind, entry_cls) in _HOOKS.items():
+        hook = getattr(pm.hook, hook_name)
+        for impl in hook.get_hookimpls():
+            info = next((i for i, p in loaded if p is impl.plugin), None)
+            if info is None or info.error:
+                continue
+            pending: list[Entry] = []
+
+            def register(*args: Any, _cls: type[Entry] = entry_cls,
+                         _plugin: PluginInfo = info, _pending: list[Entry] = pending,
+                         **kwargs: Any) -> None:
+                _pending.append(_cls.create(*args, plugin=_plugin.name,
+                                            plugin_version=_plugin.version,
+                                            source=_plugin.source, **kwargs))
+
+            try:
+                impl.function(**{arg: register for arg in impl.argnames})
+            except Exception as exc:
+                info.error = f"{type(exc).__name__}: {exc}"
+                info.hook = hook_name
+                _warn(info)
+                continue
+            _add(registry, kind, pending)
+    return registry
+
+
+def _add(registry: Registry, kind: str, pending: list[Entry]) -> None:
+    existing = registry.entries.setdefault(kind, [])
+    for entry in pending:
+        clash = next((e for e in existing if e.key == entry.key), None)
+        if clash is not None:
+            warnings.warn(
+                f"embedlab: plugin {entry.plugin!r} registers {kind} {entry.key!r}, which "
+                f"plugin {clash.plugin!r} already registered; keeping {clash.plugin!r}'s",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            continue
+        existing.append(entry)
+
+
+def load_module(name: str) -> ModuleType:
+    """Import a plugin module by name (helper for tests and ``embedlab check``)."""
+    return importlib.import_module(name)
