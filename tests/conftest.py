@@ -1,0 +1,41 @@
+"""Shared test set-up: every test runs offline, with embedlab's cache and data directories
+in a temporary folder, and plugins reloaded so environment changes take effect."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+#: The CLINC150 files shared with the project (absent outside the workplace).
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point EMBEDLAB_HOME at a fresh folder so no test reads or writes the user's cache."""
+    home = tmp_path_factory.mktemp("embedlab-home")
+    monkeypatch.setenv("EMBEDLAB_HOME", str(home))
+    monkeypatch.delenv("EMBEDLAB_CACHE_DIR", raising=False)
+    monkeypatch.delenv("EMBEDLAB_PLUGINS", raising=False)
+    monkeypatch.setenv("EMBEDLAB_PROGRESS", "0")
+    from embedlab import plugins
+
+    plugins.reset()
+    yield home
+    plugins.reset()
+
+
+@pytest.fixture
+def clinc150() -> Path:
+    """The shared CLINC150 folder; tests that need it skip where it is absent."""
+    if not (SHARED_DATA / "clinc150" / "train.csv").is_file():
+        pytest.skip(f"CLINC150 not found at {SHARED_DATA / 'clinc150'}")
+    return SHARED_DATA / "clinc150"
