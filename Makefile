@@ -1,0 +1,33 @@
+# embedlab's set-up and checks. Every target builds the virtual environment first, so each
+# one works on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.embedlab-installed
+OUT    ?= runs/sample
+
+.PHONY: venv demo test lint docs bench clean
+
+# torch is installed first and pinned, so pip takes the CPU build on this machine instead
+# of downloading a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv with embedlab and every extra
+
+demo: $(STAMP)  ## the main job: compare baseline vs finetuned on the shipped sample, offline
+	HF_HUB_OFFLINE=1 $(BIN)/embedlab compare --provider local --out $(OUT)
+
+test: $(STAMP)  ## the test suite
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff and mypy on the package
+	$(BIN)/ruff check sdk adapters tests bench
+	$(BIN)/mypy sdk/embedlab adapters
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
