@@ -29,7 +29,15 @@ from .registration import (
     VisualizerEntry,
 )
 
-__all__ = ["BUILTIN_PLUGINS", "PluginInfo", "Registry", "get_registry", "reset"]
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "PluginInfo",
+    "Registry",
+    "get_registry",
+    "register_plugin",
+    "reset",
+    "unregister_plugin",
+]
 
 #: Modules inside the SDK that register built-in loaders, visualizers and the adapter
 #: finetuner, through the same hooks as any plugin.
@@ -74,6 +82,8 @@ class Registry:
 
 _lock = threading.Lock()
 _registry: Registry | None = None
+#: Plugins added in this process with :func:`register_plugin`, loaded after the entry points.
+_in_process: dict[str, Any] = {}
 
 
 def get_registry() -> Registry:
@@ -89,6 +99,26 @@ def reset() -> None:
     """Forget loaded plugins, so the next lookup loads them again (tests use this)."""
     global _registry
     with _lock:
+        _registry = None
+
+
+def register_plugin(plugin: Any, name: str) -> None:
+    """Add an in-process plugin (a module or object with hookimpls) without an entry point.
+
+    Tests and ``embedlab check`` use it; it survives :func:`reset` until
+    :func:`unregister_plugin`, and ``EMBEDLAB_PLUGINS`` does not filter it out.
+    """
+    global _registry
+    with _lock:
+        _in_process[name] = plugin
+        _registry = None
+
+
+def unregister_plugin(name: str) -> None:
+    """Remove a plugin added with :func:`register_plugin` (no error if there is none)."""
+    global _registry
+    with _lock:
+        _in_process.pop(name, None)
         _registry = None
 
 
@@ -129,6 +159,8 @@ def _build() -> Registry:
         source = dist.metadata["Name"] if dist is not None else "entry point"
         version = dist.version if dist is not None else "?"
         candidates.append((ep.name, source, version, ep.load))
+    for name, plugin in _in_process.items():
+        candidates.append((name, "in-process", __version__, lambda plugin=plugin: plugin))
 
     loaded: list[tuple[PluginInfo, Any]] = []
     for name, source, version, load in candidates:
