@@ -93,6 +93,8 @@ class Embedder(ABC):
         ``None`` for the configured default. ``progress``: ``None`` shows a bar on long
         calls when stderr is a terminal.
         """
+        if isinstance(texts, str):  # a str is a sequence of characters: never what was meant
+            raise TypeError("embed() takes a list of texts, not a str: pass [text]")
         from .pipeline import embed_texts
 
         return embed_texts(self, texts, input_type=input_type, cache=cache, progress=progress)
