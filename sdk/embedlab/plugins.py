@@ -160,7 +160,7 @@ def _build() -> Registry:
         version = dist.version if dist is not None else "?"
         candidates.append((ep.name, source, version, ep.load))
     for name, plugin in _in_process.items():
-        candidates.append((name, "in-process", __version__, lambda plugin=plugin: plugin))
+        candidates.append((name, "in-process", __version__, _returning(plugin)))
 
     loaded: list[tuple[PluginInfo, Any]] = []
     for name, source, version, load in candidates:
@@ -201,6 +201,11 @@ def _build() -> Registry:
                 continue
             _add(registry, kind, pending)
     return registry
+
+
+def _returning(plugin: Any) -> Callable[[], Any]:
+    """A loader for a plugin object that is already in memory."""
+    return lambda: plugin
 
 
 def _add(registry: Registry, kind: str, pending: list[Entry]) -> None:
