@@ -50,16 +50,33 @@ class ValidationReport:
         from .errors import DatasetValidationError
 
         if self.errors:
-            lines = [f"  - {issue.message}" for issue in self.errors]
             raise DatasetValidationError(
-                f"the dataset has {len(self.errors)} problem(s):\n" + "\n".join(lines),
+                f"the dataset has {len(self.errors)} problem(s):\n"
+                + self.summary(severity="error"),
                 self.errors,
             )
+
+    def summary(self, limit: int = 20, severity: str | None = None) -> str:
+        """One line per issue, at most ``limit`` of each kind, then "and N more" per kind."""
+        groups: dict[str, list[ValidationIssue]] = {}
+        for issue in self.issues:
+            if severity is None or issue.severity == severity:
+                groups.setdefault(issue.code, []).append(issue)
+        out = []
+        for code, issues in groups.items():
+            out += [f"  - {i.severity}: {i.message}" for i in issues[:limit]]
+            rest = [i for i in issues[limit:]]
+            if rest:
+                rows = [str(i.row) for i in rest if i.row is not None]
+                shown = ", ".join(rows[:limit]) + (", ..." if len(rows) > limit else "")
+                out.append(f"  - and {len(rest)} more {code.replace('_', ' ')} "
+                           f"{rest[0].severity}(s)" + (f" (rows {shown})" if rows else ""))
+        return "\n".join(out)
 
     def __str__(self) -> str:
         if not self.issues:
             return "no problems found"
-        return "\n".join(f"{i.severity}: {i.message}" for i in self.issues)
+        return self.summary()
 
 
 class Dataset:
@@ -142,7 +159,7 @@ class Dataset:
         return len(self._texts)
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(zip(self._texts, self._labels))
+        return iter(zip(self._texts, self._labels, strict=True))
 
     def __repr__(self) -> str:
         return (f"<Dataset {self.name!r}: {len(self)} rows, {len(self.classes)} classes, "
@@ -154,7 +171,7 @@ class Dataset:
         """SHA-256 of the rows in order; changes when any text, label or order changes."""
         if self._fingerprint is None:
             digest = hashlib.sha256()
-            for text, label in zip(self._texts, self._labels):
+            for text, label in zip(self._texts, self._labels, strict=True):
                 for part in (text, label):
                     data = part.encode("utf-8", "surrogatepass")
                     digest.update(len(data).to_bytes(8, "little"))
@@ -214,7 +231,7 @@ class Dataset:
         """The rows with exact ``(text, label)`` duplicates removed (first kept)."""
         seen: set[tuple[str, str]] = set()
         keep = []
-        for i, pair in enumerate(zip(self._texts, self._labels)):
+        for i, pair in enumerate(zip(self._texts, self._labels, strict=True)):
             if pair not in seen:
                 seen.add(pair)
                 keep.append(i)
