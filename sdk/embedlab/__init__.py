@@ -44,12 +44,15 @@ from .visualizer import Projection, Visualizer
 if TYPE_CHECKING:
     from .cache import EmbeddingCache
     from .compare import Comparison, compare
+    from .sample import load_sample_dataset, sample_dataset_path
 
 # Names whose modules pull in more (sqlite, the workflow): imported on first use.
 _LAZY = {
     "EmbeddingCache": "embedlab.cache",
     "compare": "embedlab.compare",
     "Comparison": "embedlab.compare",
+    "sample_dataset_path": "embedlab.sample",
+    "load_sample_dataset": "embedlab.sample",
 }
 
 __all__ = [
@@ -92,7 +95,9 @@ __all__ = [
     "hookimpl",
     "load_custom_model",
     "load_dataset",
+    "load_sample_dataset",
     "providers",
+    "sample_dataset_path",
 ]
 
 
