@@ -43,6 +43,7 @@ __all__ = [
 #: finetuner, through the same hooks as any plugin.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "embedlab.loaders",
+    "embedlab.visualizers",
 )
 
 _HOOKS: dict[str, tuple[str, type[Entry]]] = {

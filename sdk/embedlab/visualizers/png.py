@@ -1,0 +1,74 @@
+"""The static map: baseline left, custom right, coloured by class, as one PNG (matplotlib)."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..visualizer import Projection, Visualizer
+from ._palette import class_colors
+from ._validate import checked_points
+
+__all__ = ["PngVisualizer"]
+
+
+def _subtitle(projection: Projection) -> str:
+    silhouette = projection.metrics.get("silhouette")
+    if isinstance(silhouette, (int, float)) and math.isfinite(silhouette):
+        return f"{projection.title}\nsilhouette {silhouette:.3f}"
+    return f"{projection.title}\nsilhouette n/a"
+
+
+class PngVisualizer(Visualizer):
+    """Draws the projections side by side into ``comparison.png`` (``context["png_name"]``)."""
+
+    name = "png"
+
+    def render(self, projections: Sequence[Projection], out_dir: str | Path,
+               *, title: str = "", context: dict[str, Any] | None = None) -> list[Path]:
+        """Write the PNG into ``out_dir`` (atomically) and return its path."""
+        import numpy as np
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        context = context or {}
+        if not projections:
+            raise ValueError("nothing to draw: no projections given")
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        target = out / str(context.get("png_name", "comparison.png"))
+        classes = sorted({str(label) for p in projections for label in p.labels})
+        colors = class_colors(classes)
+
+        n = len(projections)
+        # Figure/FigureCanvasAgg directly: no pyplot, no global backend switch, no GUI.
+        fig = Figure(figsize=(6.0 * n + 1.8, 6.0), dpi=110, layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(1, n, squeeze=False)[0]
+        for ax, projection in zip(axes, projections, strict=True):
+            points = checked_points(projection)
+            labels = np.asarray([str(label) for label in projection.labels])
+            size = 18.0 if len(points) <= 500 else 6.0
+            for name in classes:
+                mask = labels == name
+                ax.scatter(points[mask, 0], points[mask, 1], s=size, c=colors[name],
+                           label=name, alpha=0.8, edgecolors="none")
+            ax.set_title(_subtitle(projection), fontsize=11)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_aspect("equal", adjustable="datalim")
+        handles, names = axes[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside right center", title="label",
+                   fontsize=9, markerscale=1.5, frameon=False)
+        if title:
+            fig.suptitle(title, fontsize=13)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
+            fig.savefig(tmp, format="png")
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return [target]
