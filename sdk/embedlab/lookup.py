@@ -116,9 +116,11 @@ def get_finetuner(provider: str, method: str | None = None, **options: Any) -> F
         offered = sorted({e.method for e in own + generic})
         from .errors import FinetuneNotSupportedError
 
+        note = next((e.finetune_note for e in _embedder_entries() if e.name == name), "")
         raise FinetuneNotSupportedError(
             f"provider {name!r} has no {method or 'finetuning'} method"
             + (f"; available: {', '.join(offered)}" if offered else "")
+            + (f". {note}" if note else "")
         )
     entry = candidates[0]
     _require(entry, "finetuner for")
@@ -161,6 +163,7 @@ def providers() -> list[ProviderInfo]:
             version=entry.plugin_version,
             source=entry.source,
             hint=(entry.install or f"pip install {' '.join(missing)}") if missing else "",
+            extra={"finetune_note": entry.finetune_note} if entry.finetune_note else {},
         ))
     for failed in registry.failures():
         rows.append(ProviderInfo(

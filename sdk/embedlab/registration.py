@@ -68,6 +68,9 @@ class EmbedderEntry(Entry):
     default_model: str = ""
     models: tuple[str, ...] = ()
     description: str = ""
+    #: Why the provider has no native finetuning and what to use instead; shown when a
+    #: method it lacks is asked for.
+    finetune_note: str = ""
 
 
 @dataclass(frozen=True)
