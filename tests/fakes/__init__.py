@@ -1,0 +1,7 @@
+"""Fake Cohere and OpenAI servers for the hosted adapters' tests and benchmarks."""
+
+from ._server import FakeServer, Fault, RateLimit, Reply, Request, deterministic_vectors
+from .fake_cohere import FakeCohere
+
+__all__ = ["FakeCohere", "FakeServer", "Fault", "RateLimit", "Reply", "Request",
+           "deterministic_vectors"]
