@@ -1,0 +1,64 @@
+"""Fixtures for the hosted providers' tests: fake servers on 127.0.0.1, no real keys in
+the environment, and a check that every request the adapters sent was valid per the spec."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fakes import FakeCohere
+
+#: The keys the fakes accept: distinctive, so a leak is easy to find in any output.
+COHERE_KEY = "co-SECRET-4f9a1c7e2b"
+_PROVIDER_VARIABLES = ("CO_API_KEY", "COHERE_API_KEY", "CO_API_URL", "OPENAI_API_KEY",
+                       "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
+
+
+@pytest.fixture(autouse=True)
+def _no_real_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline tests never see the developer's keys or endpoints (live tests read them first)."""
+    for variable in _PROVIDER_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture
+def fake_cohere() -> Iterator[FakeCohere]:
+    """A running fake Cohere server that accepts :data:`COHERE_KEY`."""
+    server = FakeCohere(api_key=COHERE_KEY).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert not server.violations, f"requests broke the Cohere spec: {server.violations}"
+
+
+@pytest.fixture
+def cohere_key() -> str:
+    """The key the fake Cohere server accepts."""
+    return COHERE_KEY
+
+
+def fast_retries(embedder: Any) -> Any:
+    """Make the pipeline retry without the production back-off (tests stay quick)."""
+    embedder.retry_base_delay = 0.01
+    embedder.retry_max_delay = 0.05
+    return embedder
+
+
+@pytest.fixture
+def make_cohere(fake_cohere: FakeCohere) -> Callable[..., Any]:
+    """Build a Cohere embedder pointed at the fake, with quick retries."""
+    from embedlab import get_embedder
+
+    def make(model: str = "embed-english-v3.0", **options: Any) -> Any:
+        options.setdefault("api_key", COHERE_KEY)
+        options.setdefault("base_url", fake_cohere.url)
+        return fast_retries(get_embedder(f"cohere:{model}", **options))
+
+    return make
