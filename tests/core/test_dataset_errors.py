@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import embedlab as el
+import pytest
 from embedlab.errors import ConfigurationError, DatasetError
 
 GOOD = b"text,label\nhello there,greet\nbye now,leave\n"
@@ -42,8 +41,8 @@ CASES: list[tuple[str, str, bytes | str | None, dict[str, Any], list[str]]] = [
     ("duplicate_header_column", "d.csv", b"text,text,label\na,b,c\n", {},
      ["{path}", "line 1", "names column 'text' 2 times", "rename"]),
     ("latin1_bytes_as_utf8", "l.csv", b"text,label\nhello,a\ncaf\xe9 au lait,b\n", {},
-     ["{path}", "line 3, byte 4 of the line", "offset 22", "cannot be decoded as utf-8", 'encoding="latin-1"',
-      "--encoding latin-1"]),
+     ["{path}", "line 3, byte 4 of the line", "offset 22", "cannot be decoded as utf-8",
+      'encoding="latin-1"', "--encoding latin-1"]),
     ("utf16_file", "u.csv", "text,label\nhi,a\n".encode("utf-16"), {},
      ["{path}", "line 1", "UTF-16", 'encoding="utf-16"', "--encoding utf-16"]),
     ("unknown_encoding", "k.csv", GOOD, {"encoding": "klingon"},
