@@ -7,6 +7,7 @@ import click
 
 from .._version import __version__
 from .cache import cache
+from .check import check
 from .providers import providers_command
 
 __all__ = ["cli", "main"]
@@ -21,6 +22,7 @@ def cli() -> None:
 
 cli.add_command(providers_command)
 cli.add_command(cache)
+cli.add_command(check)
 
 
 def main() -> None:

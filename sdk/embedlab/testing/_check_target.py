@@ -1,0 +1,69 @@
+"""The contract run behind ``embedlab check``: the kit against an installed provider.
+
+``embedlab check`` sets ``EMBEDLAB_CHECK_TARGET`` (``provider`` or ``provider:model``) and
+runs this module with pytest; run directly without it, every test skips.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ..embedder import Embedder
+from ..finetuner import Finetuner
+from ..lookup import get_embedder, get_finetuner
+from .embedder_contract import EmbedderContract
+from .finetuner_contract import FinetunerContract
+
+#: Environment variables ``embedlab check`` sets for this module.
+TARGET = "EMBEDLAB_CHECK_TARGET"
+MAX_TEXTS = "EMBEDLAB_CHECK_MAX_TEXTS"
+FINETUNE = "EMBEDLAB_CHECK_FINETUNE"  # "" (off) or the method: "default", "full", "adapter"
+
+_EMBEDDERS: dict[str, Embedder] = {}
+
+
+def _target() -> str:
+    target = os.environ.get(TARGET, "")
+    if not target:
+        pytest.skip(f"{TARGET} is not set: run this through `embedlab check PROVIDER`")
+    return target
+
+
+def key_like_values() -> list[str]:
+    """Values of environment variables that hold credentials: they must never be shown."""
+    markers = ("API_KEY", "TOKEN", "SECRET", "PASSWORD")
+    return [value for name, value in os.environ.items()
+            if any(m in name.upper() for m in markers) and len(value) >= 8]
+
+
+class TestProviderEmbedder(EmbedderContract):
+    """The embedder contract for the provider named in ``EMBEDLAB_CHECK_TARGET``."""
+
+    @pytest.fixture
+    def embedder(self) -> Embedder:
+        # One instance for the run: building one may load a model or open a client.
+        target = _target()
+        if target not in _EMBEDDERS:
+            _EMBEDDERS[target] = get_embedder(target)
+        return _EMBEDDERS[target]
+
+    @pytest.fixture
+    def max_texts_per_test(self) -> int:
+        return int(os.environ.get(MAX_TEXTS) or 300)
+
+    @pytest.fixture
+    def secrets(self) -> list[str]:
+        return key_like_values()
+
+
+class TestProviderFinetuner(FinetunerContract):
+    """The finetuner contract, when ``embedlab check --finetune`` asks for it."""
+
+    @pytest.fixture
+    def finetuner(self) -> Finetuner:
+        method = os.environ.get(FINETUNE, "")
+        if not method:
+            pytest.skip("finetuning not checked: pass --finetune")
+        return get_finetuner(_target(), method=None if method == "default" else method)

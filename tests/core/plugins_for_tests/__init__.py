@@ -1,0 +1,1 @@
+"""Small plugin modules that the plugin-loading tests point crafted entry points at."""
