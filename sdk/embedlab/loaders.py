@@ -28,6 +28,7 @@ from .validation import find_duplicates, listing, where
 __all__ = [
     "RawRow",
     "build_dataset",
+    "check_path",
     "load_csv",
     "load_dataframe",
     "load_dataset",
@@ -134,6 +135,27 @@ def _from_mappings(records: Iterable[tuple[int, int | None, Any]], *, source: st
 
 
 # --- reading files -------------------------------------------------------------------------
+def check_path(path: Path) -> None:
+    """Raise a DatasetError for a missing file (suggesting near names) or a directory."""
+    if not path.exists():
+        near = ""
+        if path.parent.is_dir():
+            import difflib
+
+            names = [p.name for p in path.parent.iterdir()]
+            close = difflib.get_close_matches(path.name, names, n=3)
+            near = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise DatasetError(f"{path}: no such file{near}; check the path (relative paths "
+                           f"start at {Path.cwd()})")
+    if path.is_dir():
+        from .plugins import get_registry
+
+        suffixes = tuple(s for e in get_registry().of("dataset_loader") for s in e.suffixes)
+        inside = sorted(p.name for p in path.iterdir() if p.name.lower().endswith(suffixes))
+        listed = f" (it holds {listing(inside, limit=5)})" if inside else ""
+        raise DatasetError(f"{path}: is a directory{listed}; give the path of one data file")
+
+
 def _read_text(path: Path, encoding: str) -> str:
     """The whole file decoded; a BOM is dropped; undecodable bytes name line, byte and fix."""
     try:
@@ -142,6 +164,7 @@ def _read_text(path: Path, encoding: str) -> str:
         raise DatasetError(
             f"{path}: unknown encoding {encoding!r}; use a Python codec name such as "
             '"utf-8", "latin-1" or "cp1252"') from None
+    check_path(path)
     data = path.read_bytes()
     if not data.strip():
         raise DatasetError(f"{path}: the file is empty ({len(data)} bytes); "
@@ -331,6 +354,7 @@ def load_parquet(path: str | os.PathLike[str], *, text_column: str = "text",
     import pandas as pd
 
     path = Path(path)
+    check_path(path)
     if path.stat().st_size == 0:
         raise DatasetError(f"{path}: the file is empty (0 bytes); write the table again")
     try:
@@ -381,23 +405,7 @@ def _loader_for(path: Path, format: str | None) -> Any:
 
 def _load_file(path: Path, format: str | None, options: dict[str, Any]) -> Dataset:
     """Check the path, then hand it to the registered loader."""
-    if not path.exists():
-        near = ""
-        if path.parent.is_dir():
-            import difflib
-
-            names = [p.name for p in path.parent.iterdir()]
-            close = difflib.get_close_matches(path.name, names, n=3)
-            near = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise DatasetError(f"{path}: no such file{near}; check the path (relative paths "
-                           f"start at {Path.cwd()})")
-    if path.is_dir():
-        from .plugins import get_registry
-
-        suffixes = tuple(s for e in get_registry().of("dataset_loader") for s in e.suffixes)
-        inside = sorted(p.name for p in path.iterdir() if p.name.lower().endswith(suffixes))
-        listed = f" (it holds {listing(inside, limit=5)})" if inside else ""
-        raise DatasetError(f"{path}: is a directory{listed}; give the path of one data file")
+    check_path(path)
     entry = _loader_for(path, format)
     dataset = entry.factory(path, **options)
     if not isinstance(dataset, Dataset):
