@@ -172,8 +172,9 @@ def _build() -> Registry:
             if pm.is_registered(plugin) or pm.get_plugin(name) is not None:
                 continue
             pm.register(plugin, name=name)
+            _check_known_hooks(pm, plugin)
         except Exception as exc:  # a broken plugin must not break embedlab
-            info.error = f"{type(exc).__name__}: {exc}"
+            info.error = f"{type(exc).__name__}: {exc}".replace("\n", "; ")
             _warn(info)
             continue
         loaded.append((info, plugin))
@@ -202,6 +203,20 @@ def _build() -> Registry:
                 continue
             _add(registry, kind, pending)
     return registry
+
+
+def _check_known_hooks(pm: pluggy.PluginManager, plugin: Any) -> None:
+    """Refuse a plugin implementing a hook embedlab does not have (usually a typo)."""
+    unknown = sorted(
+        caller.name for caller in pm.get_hookcallers(plugin) or []
+        if not caller.has_spec()
+        and any(impl.plugin is plugin and not impl.optionalhook
+                for impl in caller.get_hookimpls()))
+    if unknown:
+        pm.unregister(plugin)
+        raise pluggy.PluginValidationError(
+            plugin, f"hook {', '.join(unknown)} is not an embedlab hook; "
+                    f"the hooks are {', '.join(_HOOKS)}")
 
 
 def _returning(plugin: Any) -> Callable[[], Any]:
