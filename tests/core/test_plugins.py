@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -43,8 +44,8 @@ def install_entry_points(monkeypatch: pytest.MonkeyPatch) -> Install:
         crafted = [metadata.EntryPoint(name=n, value=TEST_PLUGINS[n], group="embedlab")
                    for n in names]
 
-        def entry_points(**params: str) -> list[metadata.EntryPoint]:
-            found = list(real(**params))
+        def entry_points(**params: Any) -> list[metadata.EntryPoint]:
+            found: list[metadata.EntryPoint] = list(real(**params))
             if params.get("group") == "embedlab":
                 found += crafted
             return found
