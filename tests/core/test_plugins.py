@@ -44,11 +44,10 @@ def install_entry_points(monkeypatch: pytest.MonkeyPatch) -> Install:
         crafted = [metadata.EntryPoint(name=n, value=TEST_PLUGINS[n], group="embedlab")
                    for n in names]
 
-        def entry_points(**params: Any) -> list[metadata.EntryPoint]:
-            found: list[metadata.EntryPoint] = list(real(**params))
-            if params.get("group") == "embedlab":
-                found += crafted
-            return found
+        def entry_points(**params: Any) -> Any:
+            if params.get("group") != "embedlab":
+                return real(**params)
+            return [*real(group="embedlab"), *crafted]
 
         monkeypatch.setattr(plugins.metadata, "entry_points", entry_points)
         plugins.reset()
