@@ -8,6 +8,9 @@ import click
 from .._version import __version__
 from .cache import cache
 from .check import check
+from .compare import compare_command
+from .embed import embed_command
+from .finetune import finetune_command
 from .providers import providers_command
 
 __all__ = ["cli", "main"]
@@ -23,6 +26,9 @@ def cli() -> None:
 cli.add_command(providers_command)
 cli.add_command(cache)
 cli.add_command(check)
+cli.add_command(compare_command)
+cli.add_command(embed_command)
+cli.add_command(finetune_command)
 
 
 def main() -> None:

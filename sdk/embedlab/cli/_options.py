@@ -1,0 +1,73 @@
+"""Options shared by ``embedlab compare`` and ``embedlab finetune``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+__all__ = ["TestSize", "dataset_options", "training_options"]
+
+
+class TestSize(click.ParamType):
+    """A fraction of the rows (``0.2``) or a number of rows (``50``) for the test split."""
+
+    name = "fraction-or-count"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float | int:
+        if isinstance(value, (int, float)):
+            number = float(value)
+        else:
+            try:
+                number = float(value)
+            except ValueError:
+                self.fail(f"{value!r} is neither a fraction like 0.2 nor a row count like 50",
+                          param, ctx)
+        if 0 < number < 1:
+            return number
+        if number >= 1 and number.is_integer():
+            return int(number)
+        self.fail(f"{value!r}: give a fraction between 0 and 1 or a whole number of rows",
+                  param, ctx)
+
+
+def _apply(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    def decorate(func: Any) -> Any:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def dataset_options(func: Any) -> Any:
+    """``--text-column``, ``--label-column``, ``--encoding``."""
+    return _apply([
+        click.option("--text-column", default="text", show_default=True,
+                     help="Column holding the text."),
+        click.option("--label-column", default="label", show_default=True,
+                     help="Column holding the label."),
+        click.option("--encoding", default="utf-8", show_default=True,
+                     help="Text encoding of the data file."),
+    ])(func)
+
+
+def training_options(func: Any) -> Any:
+    """``--method`` and the finetuning hyperparameters."""
+    return _apply([
+        click.option("--method", type=click.Choice(["full", "adapter"]), default=None,
+                     help="full: train the model's weights; adapter: train a head on frozen "
+                          "embeddings. Default: the provider's own method, else adapter."),
+        click.option("--epochs", type=click.IntRange(min=1), default=None,
+                     help="Training epochs (default: the finetuner's)."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=None,
+                     help="Training batch size."),
+        click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True),
+                     default=None, help="Learning rate."),
+        click.option("--max-steps", type=click.IntRange(min=1), default=None,
+                     help="Stop training after this many steps."),
+        click.option("--seed", type=int, default=42, show_default=True,
+                     help="Seed for the split, training and the maps."),
+    ])(func)

@@ -1,0 +1,104 @@
+"""``embedlab compare``: finetune on a dataset and report how much better the custom model
+separates its classes than the baseline."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import click
+
+from ..embedder import INPUT_TYPES
+from ..projection import PROJECTIONS
+from ._errors import reports_errors
+from ._options import TestSize, dataset_options, training_options
+
+__all__ = ["compare_command"]
+
+
+def _fmt(value: float) -> str:
+    return "n/a" if not math.isfinite(value) else f"{value:.4f}"
+
+
+@click.command("compare")
+@click.argument("dataset", required=False)
+@click.option("--provider", "-p", default="local", show_default=True,
+              help="Provider, or provider:model (see `embedlab providers`).")
+@click.option("--out", "-o", type=click.Path(file_okay=False), default=None,
+              help="Output directory [default: runs/<dataset name>].")
+@click.option("--baseline-model", default=None,
+              help="Baseline model of the provider (default: the provider's default).")
+@click.option("--test-size", type=TestSize(), default=0.2, show_default=True,
+              help="Held-out test split: a fraction (0.2) or a number of rows.")
+@click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
+              show_default=True, help="What the texts are for, for providers that ask.")
+@click.option("--projection", type=click.Choice(PROJECTIONS), default="umap",
+              show_default=True, help="How the 2-D maps are drawn.")
+@training_options
+@dataset_options
+@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@click.option("--dry-run", is_flag=True,
+              help="Validate the data and print what the run would do; load no model.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No step lines or progress bars.")
+@reports_errors
+def compare_command(dataset: str | None, provider: str, out: str | None,
+                    baseline_model: str | None, test_size: float | int, input_type: str,
+                    projection: str, method: str | None, epochs: int | None,
+                    batch_size: int | None, learning_rate: float | None,
+                    max_steps: int | None, seed: int, text_column: str, label_column: str,
+                    encoding: str, no_cache: bool, dry_run: bool, as_json: bool,
+                    quiet: bool) -> None:
+    """Compare a finetuned model with its baseline on DATASET (CSV, TSV, JSONL, JSON or
+    Parquet with text and label columns; default: the shipped airline-intents sample).
+
+    Writes OUT/report.html, report.json, comparison.png, the embeddings and the custom model.
+    """
+    from ..compare import compare, load_for_comparison
+    from ..sample import sample_dataset_path
+    from ..steps import StepLog
+
+    if dataset is None:
+        dataset = str(sample_dataset_path())
+        click.echo(f"No DATASET given: using the shipped sample {dataset} "
+                   "(airline intents: airfare, airline, ground_service).", err=True)
+    out_dir = Path(out) if out else Path("runs") / Path(dataset).stem
+
+    if dry_run:
+        from ..plan import plan_comparison
+
+        data = load_for_comparison(dataset, text_column=text_column,
+                                   label_column=label_column, encoding=encoding)
+        plan = plan_comparison(data, provider, out=out_dir, baseline_model=baseline_model,
+                               method=method, test_size=test_size, seed=seed, epochs=epochs,
+                               batch_size=batch_size, max_steps=max_steps)
+        if as_json:
+            click.echo(json.dumps(plan.to_dict(), indent=2))
+        else:
+            click.echo("Dry run: nothing is embedded, trained or written.")
+            for line in plan.lines():
+                click.echo(f"  {line}")
+        return
+
+    steps = StepLog(10, quiet=quiet)
+    result = compare(dataset, provider, baseline_model=baseline_model, method=method,
+                     test_size=test_size, seed=seed, input_type=input_type,
+                     projection=projection, epochs=epochs, batch_size=batch_size,
+                     learning_rate=learning_rate, max_steps=max_steps,
+                     text_column=text_column, label_column=label_column, encoding=encoding,
+                     cache=False if no_cache else None, progress=False if quiet else None,
+                     steps=steps)
+    saved = result.save(out_dir, steps=steps)
+    if as_json:
+        click.echo(json.dumps({"out": str(saved), "custom_model": result.custom_model.id,
+                               "metrics": result.metrics, "deltas": result.deltas},
+                              indent=2, default=str))
+        return
+    base, custom, deltas = result.metrics["baseline"], result.metrics["custom"], result.deltas
+    click.echo(f"{'metric':<18}{'baseline':>10}{'custom':>10}{'delta':>10}")
+    for name in base:
+        delta = "n/a" if not math.isfinite(deltas[name]) else f"{deltas[name]:+.4f}"
+        click.echo(f"{name:<18}{_fmt(base[name]):>10}{_fmt(custom[name]):>10}{delta:>10}")
+    click.echo(f"custom model: {result.custom_model.id} (saved in {saved / 'model'})")
+    click.echo(f"report: {saved / 'report.html'}")

@@ -1,0 +1,59 @@
+"""``embedlab finetune``: train a custom model on a dataset and save it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..embedder import INPUT_TYPES
+from ._errors import reports_errors
+from ._options import dataset_options, training_options
+
+__all__ = ["finetune_command"]
+
+
+@click.command("finetune")
+@click.argument("dataset")
+@click.option("--provider", "-p", default="local", show_default=True,
+              help="Provider, or provider:model, whose model is finetuned.")
+@click.option("--out", "-o", type=click.Path(file_okay=False), required=True,
+              help="Directory to save the custom model into.")
+@click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
+              show_default=True, help="What the texts are for, for providers that ask.")
+@training_options
+@dataset_options
+@click.option("--json", "as_json", is_flag=True, help="Print the model's card as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@reports_errors
+def finetune_command(dataset: str, provider: str, out: str, input_type: str,
+                     method: str | None, epochs: int | None, batch_size: int | None,
+                     learning_rate: float | None, max_steps: int | None, seed: int,
+                     text_column: str, label_column: str, encoding: str, as_json: bool,
+                     quiet: bool) -> None:
+    """Finetune on every row of DATASET and save the custom model to OUT; print its id.
+
+    Embed with it later: `embedlab embed --model ID` or get_embedder(ID).
+    """
+    from ..finetuner import FinetuneConfig
+    from ..loaders import load_dataset
+    from ..lookup import get_finetuner
+
+    data = load_dataset(dataset, text_column=text_column, label_column=label_column,
+                        encoding=encoding)
+    data.validate().raise_for_errors()
+    finetuner = get_finetuner(provider, method=method)
+    config = FinetuneConfig(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+                            max_steps=max_steps, seed=seed, input_type=input_type,
+                            progress=False if quiet else None)
+    if not quiet:
+        click.echo(f"finetuning ({finetuner.method}) on {len(data)} rows of {data.name} ...",
+                   err=True)
+    model = finetuner.finetune(data, None, config)
+    path = model.save(Path(out))
+    if as_json:
+        click.echo(json.dumps({**model.card(), "path": str(path)}, indent=2, default=str))
+        return
+    click.echo(f"saved {model.method} model to {path}", err=True)
+    click.echo(model.id)

@@ -1,0 +1,252 @@
+"""``compare()``: the product's main job — baseline against finetuned model, measured and drawn.
+
+load → validate → stratified split → embed train and test with the baseline → finetune on
+train → embed with the custom model → evaluate both on the same held-out test → project each
+to 2-D. ``Comparison.save(dir)`` then renders the maps and writes the report (see
+:mod:`embedlab.report`). Each step is announced on stderr with its timing; embedding and
+training draw their own tqdm bars.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .evaluation import METRIC_NAMES, Evaluation
+from .steps import StepLog
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .cache import EmbeddingCache
+    from .dataset import Dataset
+    from .finetuner import CustomModel, FinetuneConfig
+    from .visualizer import Projection
+
+__all__ = ["DEFAULT_VISUALIZERS", "Comparison", "compare", "load_for_comparison"]
+
+#: Visualizers ``Comparison.save`` renders unless told otherwise.
+DEFAULT_VISUALIZERS: tuple[str, ...] = ("png", "html")
+#: Steps :func:`compare` announces (``save`` adds render and save).
+_STEPS = 8
+_SECRET_WORDS = ("key", "token", "secret", "password")
+
+
+def _redact(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Options safe to write into a report: anything that may hold a credential is masked."""
+    return {k: ("***" if any(w in k.lower() for w in _SECRET_WORDS) else v)
+            for k, v in options.items()}
+
+
+@dataclass
+class Comparison:
+    """A finished comparison: both models' scores on the same split, their maps, the model."""
+
+    dataset: Dataset
+    train: Dataset
+    test: Dataset
+    provider: str
+    baseline_model: str
+    custom_model: CustomModel
+    evaluations: dict[str, Evaluation]
+    #: ``baseline_train``, ``baseline_test``, ``custom_train``, ``custom_test``: float32 arrays.
+    embeddings: dict[str, np.ndarray]
+    #: Baseline's map first, the custom model's second (test split).
+    projections: list[Projection]
+    settings: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    #: Validation warnings (duplicates, small classes...) the run went ahead with.
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def metrics(self) -> dict[str, dict[str, float]]:
+        """``{"baseline": {...}, "custom": {...}}`` with the seven headline metrics each."""
+        return {side: ev.headline() for side, ev in self.evaluations.items()}
+
+    @property
+    def deltas(self) -> dict[str, float]:
+        """Custom minus baseline for each headline metric (log loss: negative is better)."""
+        base, custom = self.metrics["baseline"], self.metrics["custom"]
+        return {name: custom[name] - base[name] for name in METRIC_NAMES}
+
+    @property
+    def title(self) -> str:
+        """Headline for the report and the maps."""
+        return f"{self.dataset.name}: {self.baseline_model} vs custom ({self.custom_model.method})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as a JSON-ready dict (what ``report.json`` holds)."""
+        from .report import build_report
+
+        return build_report(self)
+
+    def save(self, path: str | Path, *, visualizers: Sequence[str] = DEFAULT_VISUALIZERS,
+             steps: StepLog | None = None) -> Path:
+        """Write the report directory (atomically: all of it or none of it) and return it."""
+        from .report import write_report
+
+        return write_report(self, path, visualizers=visualizers, steps=steps)
+
+    def _repr_html_(self) -> str:
+        from .visualizers.html import render_fragment
+
+        return render_fragment(self.projections, title=self.title, context=self.to_dict())
+
+    def __repr__(self) -> str:
+        def fmt(value: float) -> str:
+            return "n/a" if not math.isfinite(value) else f"{value:.3f}"
+
+        base, custom = self.metrics["baseline"], self.metrics["custom"]
+        return (f"<Comparison {self.dataset.name!r} {self.baseline_model} → "
+                f"{self.custom_model.id}: accuracy {fmt(base['accuracy'])} → "
+                f"{fmt(custom['accuracy'])}, silhouette {fmt(base['silhouette'])} → "
+                f"{fmt(custom['silhouette'])}>")
+
+
+def load_for_comparison(dataset: Dataset | str | Path | Any, *, text_column: str = "text",
+                        label_column: str = "label", encoding: str = "utf-8") -> Dataset:
+    """A :class:`Dataset` as given, or loaded from a path, DataFrame or records."""
+    from .dataset import Dataset
+    from .loaders import load_dataset
+
+    if isinstance(dataset, Dataset):
+        return dataset
+    return load_dataset(dataset, text_column=text_column, label_column=label_column,
+                        encoding=encoding)
+
+
+def compare(
+    dataset: Dataset | str | Path | Any,
+    provider: str = "local",
+    *,
+    baseline_model: str | None = None,
+    method: str | None = None,
+    test_size: float | int = 0.2,
+    seed: int = 42,
+    input_type: str | None = "classification",
+    projection: str = "umap",
+    config: FinetuneConfig | None = None,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    max_steps: int | None = None,
+    text_column: str = "text",
+    label_column: str = "label",
+    encoding: str = "utf-8",
+    embedder_options: Mapping[str, Any] | None = None,
+    finetuner_options: Mapping[str, Any] | None = None,
+    cache: EmbeddingCache | bool | None = None,
+    progress: bool | None = None,
+    quiet: bool = False,
+    steps: StepLog | None = None,
+) -> Comparison:
+    """Finetune a model on ``dataset`` and measure it against its baseline on a held-out split.
+
+    ``provider`` is a provider name, or ``provider:model`` (or give ``baseline_model``);
+    ``method`` is ``"full"`` or ``"adapter"`` (the provider's default when ``None``). The
+    hyperparameters fill a :class:`~embedlab.finetuner.FinetuneConfig` (or pass ``config``).
+    Raises :class:`~embedlab.errors.DatasetError` for unusable data before any model loads.
+    """
+    from dataclasses import replace
+
+    from .errors import ConfigurationError
+    from .evaluation import evaluate
+    from .finetuner import FinetuneConfig
+    from .lookup import get_embedder, get_finetuner, parse_name
+    from .projection import PROJECTIONS, project
+    from .report import collect_versions
+    from .visualizer import Projection
+
+    if projection.lower() not in PROJECTIONS:
+        raise ConfigurationError(
+            f"unknown projection {projection!r}; choose one of {', '.join(PROJECTIONS)}")
+    log = steps or StepLog(_STEPS, quiet=quiet)
+    provider_name, model_in_name = parse_name(provider)
+    if baseline_model and model_in_name and baseline_model != model_in_name:
+        raise ConfigurationError(
+            f"two baseline models given: {provider!r} and baseline_model={baseline_model!r}; "
+            "give one")
+    model_name = baseline_model or model_in_name
+    spec = f"{provider_name}:{model_name}" if model_name else provider_name
+
+    with log.step("load"):
+        data = load_for_comparison(dataset, text_column=text_column,
+                                   label_column=label_column, encoding=encoding)
+    with log.step("validate"):
+        report = data.validate(test_size=test_size)
+        report.raise_for_errors()
+        for issue in report.warnings:
+            log.say(f"warning: {issue.message}")
+    with log.step("split"):
+        train, test = data.split(test_size=test_size, seed=seed)
+        log.say(f"    {len(train)} train rows, {len(test)} test rows, "
+                f"{len(data.classes)} classes")
+
+    embedder = get_embedder(spec, **dict(embedder_options or {}))
+    with log.step(f"embed with the baseline {embedder.name}"):
+        base_train = embedder.embed(list(train.texts), input_type, cache=cache,
+                                    progress=progress)
+        base_test = embedder.embed(list(test.texts), input_type, cache=cache,
+                                   progress=progress)
+
+    cfg = config or FinetuneConfig()
+    overrides: dict[str, Any] = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
+                                   "learning_rate": learning_rate,
+                                   "max_steps": max_steps}.items() if v is not None}
+    cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
+    finetuner = get_finetuner(spec, method=method, **dict(finetuner_options or {}))
+    with log.step(f"finetune ({finetuner.method})"):
+        custom = finetuner.finetune(train, None, cfg)
+
+    custom_embedder = custom.embedder()
+    with log.step(f"embed with the custom model {custom.id}"):
+        custom_train = custom_embedder.embed(list(train.texts), input_type, cache=cache,
+                                             progress=progress)
+        custom_test = custom_embedder.embed(list(test.texts), input_type, cache=cache,
+                                            progress=progress)
+
+    with log.step("evaluate both models"):
+        evaluations = {
+            "baseline": evaluate(base_train, train.labels, base_test, test.labels, seed=seed),
+            "custom": evaluate(custom_train, train.labels, custom_test, test.labels,
+                               seed=seed),
+        }
+    with log.step(f"project to 2-D ({projection.lower()})"):
+        projections = [
+            Projection(title=f"Baseline · {embedder.name}",
+                       points=project(base_test, projection, seed=seed),
+                       labels=list(test.labels), texts=list(test.texts),
+                       metrics=evaluations["baseline"].headline()),
+            Projection(title=f"Custom · {custom.id} ({custom.method})",
+                       points=project(custom_test, projection, seed=seed),
+                       labels=list(test.labels), texts=list(test.texts),
+                       metrics=evaluations["custom"].headline()),
+        ]
+
+    settings: dict[str, Any] = {
+        "provider": provider_name,
+        "baseline_model": embedder.name,
+        "method": custom.method,
+        "test_size": test_size,
+        "seed": seed,
+        "input_type": input_type,
+        "projection": projection.lower(),
+        "projection_fitted_on": "test split",
+        "finetune": cfg.to_dict(),
+    }
+    if embedder_options:
+        settings["embedder_options"] = _redact(embedder_options)
+    if finetuner_options:
+        settings["finetuner_options"] = _redact(finetuner_options)
+    return Comparison(
+        dataset=data, train=train, test=test, provider=provider_name,
+        baseline_model=embedder.name, custom_model=custom, evaluations=evaluations,
+        embeddings={"baseline_train": base_train, "baseline_test": base_test,
+                    "custom_train": custom_train, "custom_test": custom_test},
+        projections=projections, settings=settings, timings=dict(log.timings),
+        versions=collect_versions(provider_name), warnings=[i.message for i in report.warnings],
+    )

@@ -1,0 +1,214 @@
+"""Writing a comparison's report directory, all of it or none of it.
+
+``DIR/`` holds ``report.html`` (maps, metrics with deltas, settings), ``report.json``,
+``comparison.png``, the embeddings (``embeddings/*.npy`` with the row ids of each split) and
+``model/`` (the custom model). Everything is built in a hidden temporary directory beside
+``DIR`` and renamed into place at the end; ``report.json`` is written last even there. An
+interrupted or failed run leaves no ``DIR/report.json`` — nothing that looks complete.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from .compare import Comparison
+    from .steps import StepLog
+
+__all__ = ["REPORT_JSON", "build_report", "collect_versions", "write_report"]
+
+#: The machine-readable report's file name; its presence marks a complete report.
+REPORT_JSON = "report.json"
+#: Schema version of ``report.json``.
+SCHEMA_VERSION = 1
+
+_ALWAYS = ("numpy", "scikit-learn", "umap-learn", "matplotlib")
+_BY_PROVIDER = {
+    "local": ("sentence-transformers", "transformers", "torch"),
+    "cohere": ("cohere",),
+    "openai": ("openai", "tiktoken"),
+}
+
+
+def collect_versions(provider: str | None = None) -> dict[str, str]:
+    """Versions of embedlab, Python and the libraries the run used (for reproducing it)."""
+    from ._version import __version__
+
+    out = {"embedlab": __version__, "python": platform.python_version()}
+    for dist in _ALWAYS + _BY_PROVIDER.get(provider or "", ()):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN and infinity become ``null`` (strict JSON); numpy scalars become Python ones."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item") and callable(value.item) and getattr(value, "ndim", 1) == 0:
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> dict[str, Any]:
+    """The content of ``report.json`` for ``comparison``."""
+    data = comparison.dataset
+    custom = comparison.custom_model
+    metrics: dict[str, Any] = {}
+    for side, evaluation in comparison.evaluations.items():
+        entry: dict[str, Any] = dict(evaluation.headline())
+        entry.update(per_class=evaluation.per_class,
+                     confusion_matrix=evaluation.confusion_matrix,
+                     knn_k=evaluation.knn_k)
+        metrics[side] = entry
+    report: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "title": comparison.title,
+        "metrics": metrics,
+        "deltas": comparison.deltas,
+        "dataset": {
+            "name": data.name,
+            "path": str(Path(data.source).resolve()) if data.source
+            and Path(data.source).exists() else data.source,
+            "rows": len(data),
+            "classes": data.classes,
+            "class_counts": data.describe()["class_counts"],
+            "fingerprint": data.fingerprint,
+            "train_rows": len(comparison.train),
+            "test_rows": len(comparison.test),
+            "warnings": comparison.warnings,
+        },
+        "provider": comparison.provider,
+        "baseline_model": comparison.baseline_model,
+        "custom_model": {
+            "id": custom.id,
+            "method": custom.method,
+            "provider": custom.provider,
+            "base_model": custom.base_model,
+            "path": "model",
+            "training_metrics": custom.metrics,
+        },
+        "settings": comparison.settings,
+        "timings": comparison.timings,
+        "versions": comparison.versions,
+        "artifacts": list(artifacts),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    safe: dict[str, Any] = _json_safe(report)
+    return safe
+
+
+def _save_embeddings(comparison: Comparison, directory: Path) -> list[str]:
+    import numpy as np
+
+    directory.mkdir()
+    written = []
+    for name, array in comparison.embeddings.items():
+        np.save(directory / f"{name}.npy", np.asarray(array, dtype=np.float32))
+        written.append(f"embeddings/{name}.npy")
+    for side, projection in zip(("baseline", "custom"), comparison.projections, strict=False):
+        np.save(directory / f"{side}_map.npy", np.asarray(projection.points, dtype=np.float32))
+        written.append(f"embeddings/{side}_map.npy")
+    ids = {"train": list(comparison.train.ids), "test": list(comparison.test.ids),
+           "note": "row i of *_train.npy / *_test.npy / *_map.npy is the row with id [i]"}
+    (directory / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
+    written.append("embeddings/ids.json")
+    return written
+
+
+def _prepare_target(target: Path) -> None:
+    """Refuse to replace a directory that is not an earlier report (it may be the user's)."""
+    if target.exists() and not target.is_dir():
+        raise ConfigurationError(f"{target}: exists and is not a directory; choose another "
+                                 "output directory")
+    if target.is_dir() and any(target.iterdir()) and not (target / REPORT_JSON).is_file():
+        raise ConfigurationError(
+            f"{target}: the directory is not empty and holds no embedlab report; choose "
+            "another output directory or empty this one")
+
+
+def write_report(comparison: Comparison, path: str | Path, *,
+                 visualizers: Sequence[str] = ("png", "html"),
+                 steps: StepLog | None = None) -> Path:
+    """Render and save ``comparison`` into directory ``path`` atomically; return the path."""
+    from .custom_models import remember_custom_model
+    from .lookup import get_visualizer
+    from .steps import StepLog
+
+    log = steps or StepLog(2, quiet=True)
+    target = Path(path).expanduser().resolve()
+    _prepare_target(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
+    tmp.mkdir()
+    try:
+        artifacts: list[str] = []
+        with log.step("render maps and report"):
+            context = build_report(comparison)
+            for name in visualizers:
+                for file in get_visualizer(name).render(
+                        comparison.projections, tmp, title=comparison.title, context=context):
+                    artifacts.append(Path(file).resolve().relative_to(tmp.resolve()).as_posix())
+        with log.step(f"save to {target}"):
+            artifacts += _save_embeddings(comparison, tmp / "embeddings")
+            comparison.custom_model.save(tmp / "model")
+            artifacts.append("model/")
+            timings = {**comparison.timings, **log.timings}
+            comparison.timings = timings
+            report = build_report(comparison, artifacts=[*artifacts, REPORT_JSON])
+            with (tmp / REPORT_JSON).open("w", encoding="utf-8") as fh:
+                json.dump(report, fh, indent=2, allow_nan=False)
+                fh.flush()
+                os.fsync(fh.fileno())
+            _swap_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    # The model was saved inside the temporary directory: point its id at where it now lives.
+    comparison.custom_model.path = target / "model"
+    remember_custom_model(comparison.custom_model.id, target / "model")
+    return target
+
+
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    """Rename the finished directory to ``target``, moving an earlier report out of the way."""
+    if target.is_dir() and not any(target.iterdir()):
+        target.rmdir()
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        target.rename(old)
+        try:
+            tmp.rename(target)
+        except BaseException:
+            old.rename(target)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(target)
+    if sys.platform != "win32":
+        fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
