@@ -148,13 +148,17 @@ class FinetunerContract:
     # --- saving and loading ---------------------------------------------------------------------
     def test_save_writes_a_card_and_nothing_partial(self, custom_model: CustomModel,
                                                     tmp_path: Path) -> None:
-        path = custom_model.save(tmp_path / "model")
+        folder = tmp_path / "saved"
+        folder.mkdir()
+        path = custom_model.save(folder / "model")
         assert path.is_dir()
         card = json.loads((path / CARD_NAME).read_text(encoding="utf-8"))
         for key in ("id", "provider", "base_model", "method"):
             assert card[key] == getattr(custom_model, key), f"card[{key!r}]"
-        leftovers = [p.name for p in tmp_path.iterdir() if p.name != "model"]
+        leftovers = [p.name for p in folder.iterdir() if p.name != "model"]
         assert not leftovers, f"save left {leftovers} beside the model"
+        custom_model.save(folder / "model")  # saving again replaces it, cleanly
+        assert [p.name for p in folder.iterdir()] == ["model"]
 
     @pytest.mark.parametrize("by", ["path", "id"])
     def test_reload_gives_the_same_vectors(self, custom_model: CustomModel, tmp_path: Path,
