@@ -86,6 +86,26 @@ def test_check_takes_a_model_and_caps_batch_tests(runner: CliRunner,
     assert "33 texts is over max_texts_per_test=20" in result.output
 
 
+def test_check_finetune_runs_the_finetuner_contract(runner: CliRunner,
+                                                    embedlab_fake_provider: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(HERE))
+    centroid = importlib.import_module("plugins_for_tests.centroid")
+    with use_plugin(centroid, "centroid"):
+        result = runner.invoke(cli, ["check", "fake", "--finetune", "full", "-k", "Finetuner"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"embedlab check fake: meets the contract \([1-9]\d* passed, 0 failed, "
+                     r"0 skipped\)", result.output), result.output
+
+
+def test_check_finetune_fails_without_a_finetuner(runner: CliRunner,
+                                                  embedlab_fake_provider: str) -> None:
+    result = runner.invoke(cli, ["check", "fake", "--finetune", "full", "-k", "Finetuner"])
+    assert result.exit_code == 1, result.output
+    assert "FAILS the contract" in result.output
+    assert "has no full method" in result.output
+
+
 def test_check_fails_a_provider_that_breaks_the_contract(runner: CliRunner,
                                                         reversing: ModuleType) -> None:
     with use_plugin(reversing, "reversing-plugin"):
