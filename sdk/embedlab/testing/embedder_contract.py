@@ -16,7 +16,8 @@ embedder does not have (no declared input limit, no secrets) are skipped with th
 Decisions the contract fixes for every provider:
 
 - ``embed("a text")`` (a bare ``str``) raises :class:`TypeError`: a string is a sequence of
-  characters, and embedding each character is never what the caller meant.
+  characters, and embedding each character is never what the caller meant. So does a list
+  holding something other than ``str``: a caller's bug, not bad data.
 - An input type outside ``embedder.input_types`` raises
   :class:`~embedlab.errors.ConfigurationError`.
 - Texts over ``max_input_length`` give a normal row when ``truncates`` is true, and
@@ -260,6 +261,16 @@ class EmbedderContract:
                                        input_type: str | None) -> None:
         with pytest.raises(TypeError, match="list"):
             embedder.embed("a bare string", input_type=input_type, cache=False)
+
+    def test_non_string_item_is_type_error(self, embedder: Embedder,
+                                           input_type: str | None) -> None:
+        with pytest.raises(TypeError):
+            self.embed(embedder, ["fine", 42, "fine too"], input_type)  # type: ignore[list-item]
+
+    def test_every_declared_input_type_is_accepted(self, embedder: Embedder) -> None:
+        for kind in sorted(embedder.input_types):
+            result = self.embed(embedder, ["which input types work"], kind)
+            self._check_rows(result, 1, embedder)
 
     def test_no_secret_in_repr_or_errors(self, embedder: Embedder,
                                          secrets: Sequence[str]) -> None:
