@@ -50,28 +50,21 @@ _FLAGS = {"text_column": "--text-column", "label_column": "--label-column",
 # --- the shared end of every loader --------------------------------------------------------
 def build_dataset(rows: Iterable[RawRow], *, source: str, name: str | None = None) -> Dataset:
     """Turn ``(text, label, id, row, line)`` tuples into a Dataset; raise if there are none."""
-    texts: list[str] = []
-    labels: list[str] = []
-    ids: list[str] = []
-    numbers: list[int] = []
-    lines: list[int | None] = []
-    for text, label, row_id, row, line in rows:
-        texts.append(text)
-        labels.append(label.strip())  # labels are names: surrounding spaces never matter
-        ids.append(row_id if row_id is not None else str(row))
-        numbers.append(row)
-        lines.append(line)
-    if not texts:
+    items = list(rows)
+    if not items:
         raise DatasetError(f"{source}: has no data rows; add rows of text and label")
+    texts, raw_labels, raw_ids, numbers, lines = zip(*items, strict=True)
+    labels = [label.strip() for label in raw_labels]  # labels are names: spaces never matter
+    ids = [str(row) if i is None else i for i, row in zip(raw_ids, numbers, strict=True)]
     return Dataset(texts, labels, ids=ids, rows=numbers, lines=lines, source=source, name=name)
 
 
 def _as_str(value: Any, source: str, row: int, line: int | None, column: str) -> str:
     """A cell as a string: numbers as written (``3``, not ``3.0``), missing values as ``""``."""
-    if value is None or type(value).__name__ in {"NAType", "NaTType"}:
-        return ""
     if isinstance(value, str):
         return value
+    if value is None or type(value).__name__ in {"NAType", "NaTType"}:
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -110,26 +103,29 @@ def _from_mappings(records: Iterable[tuple[int, int | None, Any]], *, source: st
                    id_column: str | None) -> Dataset:
     """Rows from ``(row, line, mapping)``: a key absent from one record is kept as ``""``."""
     items = list(records)
-    keys: dict[str, None] = {}
     for row, line, record in items:
         if not isinstance(record, Mapping):
             raise DatasetError(
                 f"{source}: {where(row, line)} is a {type(record).__name__}, not an object "
                 f"with {text_column!r} and {label_column!r} keys; write each row as "
                 f'{{"{text_column}": "...", "{label_column}": "..."}}')
-        keys.update(dict.fromkeys(str(k) for k in record))
     if not items:
         raise DatasetError(f"{source}: has no data rows; add rows of text and label")
-    _resolve_columns(list(keys), source=source, text_column=text_column,
-                     label_column=label_column, id_column=id_column)
+    wanted = [c for c in (text_column, label_column, id_column) if c is not None]
+    if not all(any(c in record for _, _, record in items) for c in wanted):
+        keys = dict.fromkeys(str(k) for _, _, record in items for k in record)
+        _resolve_columns(list(keys), source=source, text_column=text_column,
+                         label_column=label_column, id_column=id_column)
+
+    def cell(record: Mapping[str, Any], column: str, row: int, line: int | None) -> str:
+        value = record.get(column)
+        return value if type(value) is str else _as_str(value, source, row, line, column)
 
     def rows() -> Iterable[RawRow]:
         for row, line, record in items:
-            row_id = (None if id_column is None
-                      else _as_str(record.get(id_column), source, row, line, id_column))
-            yield (_as_str(record.get(text_column), source, row, line, text_column),
-                   _as_str(record.get(label_column), source, row, line, label_column),
-                   row_id, row, line)
+            yield (cell(record, text_column, row, line), cell(record, label_column, row, line),
+                   None if id_column is None else cell(record, id_column, row, line),
+                   row, line)
 
     return build_dataset(rows(), source=source, name=name)
 
@@ -194,6 +190,17 @@ def _no_extra(loader: str, options: Mapping[str, Any]) -> None:
                            f"{', '.join(sorted(options))}")
 
 
+_STEP = 8192  # rows between progress-bar updates
+
+
+def _progress(text: str, path: Path) -> Any:
+    """A line-counting bar that shows only if reading turns out slow (a few seconds)."""
+    from .progress import progress_bar
+
+    return progress_bar(text.count("\n") + 1, desc=f"reading {path.name}", unit="line",
+                        long_job=False)
+
+
 def load_csv(path: str | os.PathLike[str], *, text_column: str = "text",
              label_column: str = "label", id_column: str | None = None,
              encoding: str = "utf-8", delimiter: str = ",", **options: Any) -> Dataset:
@@ -201,23 +208,24 @@ def load_csv(path: str | os.PathLike[str], *, text_column: str = "text",
     _no_extra("csv", options)
     path = Path(path)
     source = str(path)
-    reader = csv.reader(io.StringIO(_read_text(path, encoding), newline=""),
-                        delimiter=delimiter, strict=True)
+    text = _read_text(path, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []  # (first line of the record, fields)
-    try:
-        while True:
-            start = reader.line_num + 1
-            try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            if fields:  # a blank line is not a row
-                records.append((start, fields))
-    except csv.Error as exc:
-        raise DatasetError(
-            f"{source}: line {start}: cannot parse the CSV ({exc}); a field that contains "
-            f"{delimiter!r}, a quote or a line break must be quoted, with inner quotes "
-            'doubled ("say ""hi"""), and every opening quote closed') from None
+    done = 0  # lines consumed so far
+    with _progress(text, path) as bar:
+        try:
+            for fields in reader:
+                if fields:  # a blank line is not a row
+                    records.append((done + 1, fields))
+                done = reader.line_num
+                if not len(records) % _STEP:
+                    bar.update(done - bar.n)
+        except csv.Error as exc:
+            raise DatasetError(
+                f"{source}: line {done + 1}: cannot parse the CSV ({exc}); a field that "
+                f"contains {delimiter!r}, a quote or a line break must be quoted, with inner "
+                'quotes doubled ("say ""hi"""), and every opening quote closed') from None
+        bar.update(done - bar.n)
     if not records:
         raise DatasetError(f"{source}: the file is empty; add a header row and data rows")
     header_line, header = records[0]
@@ -272,13 +280,17 @@ def load_jsonl(path: str | os.PathLike[str], *, text_column: str = "text",
     source = str(path)
     records: list[tuple[int, int | None, Any]] = []
     bad: list[str] = []
-    for number, raw in enumerate(_read_text(path, encoding).split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            records.append((len(records) + 1, number, json.loads(raw)))
-        except json.JSONDecodeError as exc:
-            bad.append(f"line {number}: {exc.msg} at column {exc.colno}")
+    text = _read_text(path, encoding)
+    with _progress(text, path) as bar:
+        for number, raw in enumerate(text.split("\n"), start=1):
+            if not number % _STEP:
+                bar.update(_STEP)
+            if not raw.strip():
+                continue
+            try:
+                records.append((len(records) + 1, number, json.loads(raw)))
+            except json.JSONDecodeError as exc:
+                bad.append(f"line {number}: {exc.msg} at column {exc.colno}")
     if bad:
         raise DatasetError(
             f"{source}: {len(bad)} line(s) are not valid JSON: {listing(bad, limit=5)}; "

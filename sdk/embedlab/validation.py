@@ -81,8 +81,9 @@ def validate_dataset(dataset: Dataset, *, min_rows: int = 4, min_per_class: int 
     def loc(i: int) -> str:
         return where(rows[i], lines[i])
 
+    texts, labels = dataset.texts, dataset.labels
     usable: list[int] = []
-    for i, (text, label) in enumerate(zip(dataset.texts, dataset.labels, strict=True)):
+    for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
         if not text.strip():
             what = "empty" if not text else "only whitespace"
             add("error", "empty_text", f"{loc(i)}: the text is {what}; write the text or "
@@ -96,7 +97,7 @@ def validate_dataset(dataset: Dataset, *, min_rows: int = 4, min_per_class: int 
     _check_repeats(dataset, usable, add, loc)
     _check_ids(dataset, add, loc)
 
-    counts = Counter(dataset.labels[i] for i in usable)
+    counts = Counter(labels[i] for i in usable)
     if len(counts) < 2:
         names = ", ".join(repr(c) for c in counts) or "none"
         add("error", "too_few_classes", f"has {len(counts)} class(es) ({names}); telling "
@@ -111,9 +112,10 @@ def validate_dataset(dataset: Dataset, *, min_rows: int = 4, min_per_class: int 
 def _check_repeats(dataset: Dataset, usable: list[int], add: Add, loc: Loc) -> None:
     """The same text under two labels (an error) and exact duplicates (a warning)."""
     by_text: dict[str, dict[str, int]] = defaultdict(dict)
+    texts, all_labels = dataset.texts, dataset.labels
     for i in usable:
-        labels = by_text[dataset.texts[i]]
-        label = dataset.labels[i]
+        labels = by_text[texts[i]]
+        label = all_labels[i]
         if label in labels:
             add("warning", "duplicate", f"{loc(i)} repeats {loc(labels[label])} (same text, "
                 "same label), so it weighs double and can land in both train and test: "
@@ -160,8 +162,9 @@ def _check_classes(dataset: Dataset, usable: list[int], counts: Counter[str],
                     + ("use a larger test_size" if part == "test"
                        else "use a smaller test_size") + " or add rows")
     members: dict[str, list[int]] = defaultdict(list)
+    labels = dataset.labels
     for i in usable:
-        members[dataset.labels[i]].append(i)
+        members[labels[i]].append(i)
     for label, count in counts.items():
         if count < need:
             first = members[label][0]
