@@ -9,6 +9,11 @@ from embedlab import hookimpl
 DEFAULT_MODEL = "text-embedding-3-small"
 MODELS = ["text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"]
 INSTALL = "pip install 'embedlab[openai]'"
+#: Shown when someone asks for a native OpenAI fine-tune.
+FINETUNE_NOTE = (
+    "OpenAI cannot finetune embedding models. A custom OpenAI model is the adapter method "
+    "(a head trained on frozen OpenAI embeddings, as OpenAI's cookbook recommends): "
+    "get_finetuner('openai', method='adapter') or --method adapter")
 
 
 def _embedder(model: str, **options: Any) -> Any:
@@ -20,5 +25,6 @@ def _embedder(model: str, **options: Any) -> Any:
 @hookimpl
 def embedlab_register_embedders(register: Any) -> None:
     register("openai", _embedder, default_model=DEFAULT_MODEL, models=MODELS,
-             requires=["openai"], install=INSTALL,
-             description="OpenAI embeddings through the official SDK")
+             requires=["openai"], install=INSTALL, finetune_note=FINETUNE_NOTE,
+             description="OpenAI embeddings through the official SDK "
+                         "(and OpenAI-compatible servers through base_url)")

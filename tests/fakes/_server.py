@@ -12,11 +12,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 __all__ = ["FakeServer", "Fault", "RateLimit", "Reply", "Request", "deterministic_vectors"]
+
+_S = TypeVar("_S", bound="FakeServer")
 
 
 @dataclass
@@ -137,7 +139,7 @@ class FakeServer:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> FakeServer:
+    def start(self: _S) -> _S:
         """Bind a free port and serve in a daemon thread."""
         handler = type("Handler", (_Handler,), {"fake": self})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -156,7 +158,7 @@ class FakeServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> FakeServer:
+    def __enter__(self: _S) -> _S:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

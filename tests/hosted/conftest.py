@@ -12,10 +12,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fakes import FakeCohere
+from fakes import FakeCohere, FakeOpenAI
 
 #: The keys the fakes accept: distinctive, so a leak is easy to find in any output.
 COHERE_KEY = "co-SECRET-4f9a1c7e2b"
+OPENAI_KEY = "sk-SECRET-7d3e0b5a91"
 _PROVIDER_VARIABLES = ("CO_API_KEY", "COHERE_API_KEY", "CO_API_URL", "OPENAI_API_KEY",
                        "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
 
@@ -59,6 +60,39 @@ def make_cohere(fake_cohere: FakeCohere) -> Callable[..., Any]:
     def make(model: str = "embed-english-v3.0", **options: Any) -> Any:
         options.setdefault("api_key", COHERE_KEY)
         options.setdefault("base_url", fake_cohere.url)
+        options.setdefault("inputs_per_minute", None)  # pacing is tested on its own
         return fast_retries(get_embedder(f"cohere:{model}", **options))
+
+    return make
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A running fake OpenAI server that accepts :data:`OPENAI_KEY`."""
+    server = FakeOpenAI(api_key=OPENAI_KEY).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert not server.violations, f"requests broke OpenAI's rules: {server.violations}"
+
+
+@pytest.fixture
+def openai_key() -> str:
+    """The key the fake OpenAI server accepts."""
+    return OPENAI_KEY
+
+
+@pytest.fixture
+def make_openai(fake_openai: FakeOpenAI) -> Callable[..., Any]:
+    """Build an OpenAI embedder pointed at the fake, with quick retries and no pacing."""
+    from embedlab import get_embedder
+
+    def make(model: str = "text-embedding-3-small", **options: Any) -> Any:
+        options.setdefault("api_key", OPENAI_KEY)
+        options.setdefault("base_url", fake_openai.base_url)
+        options.setdefault("requests_per_minute", None)
+        options.setdefault("tokens_per_minute", None)
+        return fast_retries(get_embedder(f"openai:{model}", **options))
 
     return make
