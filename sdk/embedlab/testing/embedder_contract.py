@@ -276,7 +276,7 @@ class EmbedderContract:
                                          secrets: Sequence[str]) -> None:
         secrets = [s for s in secrets if s]
         if not secrets:
-            pytest.skip("no secrets to look for: override the `secrets` fixture")
+            pytest.skip("no secrets to look for: the `secrets` fixture is empty")
         shown = [repr(embedder), str(embedder), embedder.name, embedder.revision]
         try:
             self.embed(embedder, ["hello"], "no-such-input-type")
