@@ -59,11 +59,15 @@ def sample_dataset(per_class: int = 8, offset: int = 0) -> Dataset:
     return Dataset(texts, labels, source="contract-sample")
 
 
+#: Parameters of the contract's own tests, which do not change the trained model.
+_OWN_PARAMS = frozenset({"by"})
+
+
 class FinetunerContract:
     """Behaviour every finetuner must have; subclass and provide the ``finetuner`` fixture."""
 
     #: One trained model per test class (training is the slow part).
-    _trained: ClassVar[dict[type, CustomModel]] = {}
+    _trained: ClassVar[dict[tuple[type, str], CustomModel]] = {}
 
     # --- fixtures the implementer provides or overrides -------------------------------------
     @pytest.fixture
@@ -88,14 +92,19 @@ class FinetunerContract:
         return FinetuneConfig(epochs=1, max_steps=4, batch_size=8, progress=False)
 
     @pytest.fixture
-    def custom_model(self, finetuner: Finetuner, train_dataset: Dataset,
-                     validation_dataset: Dataset | None,
+    def custom_model(self, request: pytest.FixtureRequest, finetuner: Finetuner,
+                     train_dataset: Dataset, validation_dataset: Dataset | None,
                      finetune_config: FinetuneConfig) -> CustomModel:
-        """The model the finetuner trains, trained once per test class."""
-        model = self._trained.get(type(self))
+        """The model the finetuner trains, trained once per test class (and per
+        parametrization of the implementer's fixtures)."""
+        callspec = getattr(request.node, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        key = (type(self), repr(sorted((k, repr(v)) for k, v in params.items()
+                                       if k not in _OWN_PARAMS)))
+        model = self._trained.get(key)
         if model is None:
             model = finetuner.finetune(train_dataset, validation_dataset, finetune_config)
-            self._trained[type(self)] = model
+            self._trained[key] = model
         return model
 
     @pytest.fixture
