@@ -1,0 +1,169 @@
+"""The report directory: what it holds, that it is written atomically, and that it is safe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import embedlab
+import numpy as np
+import pytest
+from embedlab.evaluation import METRIC_NAMES
+from embedlab.visualizers import html as html_visualizer
+
+from .conftest import write_subset
+
+
+def _partials(parent: Path) -> list[Path]:
+    return [p for p in parent.iterdir() if ".partial-" in p.name or ".old-" in p.name]
+
+
+def test_comparison_has_both_sides_on_the_same_split(fake_comparison: embedlab.Comparison
+                                                     ) -> None:
+    c = fake_comparison
+    assert set(c.metrics) == {"baseline", "custom"}
+    for side in c.metrics.values():
+        assert list(side) == list(METRIC_NAMES)
+    assert len(c.train) + len(c.test) == len(c.dataset) == 30
+    assert c.embeddings["baseline_test"].shape[0] == c.embeddings["custom_test"].shape[0] == 9
+    assert [p.labels for p in c.projections] == [list(c.test.labels)] * 2
+    assert c.custom_model.method == "adapter"
+    assert c.deltas["accuracy"] == pytest.approx(
+        c.metrics["custom"]["accuracy"] - c.metrics["baseline"]["accuracy"])
+    assert "fake:bow" in repr(c)
+
+
+def test_save_writes_the_documented_directory(fake_comparison: embedlab.Comparison,
+                                              tmp_path: Path) -> None:
+    out = fake_comparison.save(tmp_path / "run")
+    for name in ("report.html", "report.json", "comparison.png", "model/embedlab.json",
+                 "embeddings/baseline_test.npy", "embeddings/custom_train.npy",
+                 "embeddings/ids.json"):
+        assert (out / name).is_file(), name
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    for side in ("baseline", "custom"):
+        for name in METRIC_NAMES:
+            assert isinstance(report["metrics"][side][name], (float, int)), (side, name)
+    assert report["metrics"]["custom"]["accuracy"] == fake_comparison.metrics["custom"][
+        "accuracy"]
+    dataset = report["dataset"]
+    assert dataset["rows"] == 30 and dataset["classes"] == ["airfare", "airline",
+                                                             "ground_service"]
+    assert dataset["fingerprint"] == fake_comparison.dataset.fingerprint
+    assert Path(dataset["path"]).name == "tiny.csv"
+    assert report["provider"] == "fake" and report["baseline_model"] == "fake:bow"
+    assert report["custom_model"]["id"] == fake_comparison.custom_model.id
+    assert report["custom_model"]["method"] == "adapter"
+    assert report["settings"]["test_size"] == 0.3
+    assert {"load", "embed_baseline", "finetune", "evaluate", "render"} <= set(
+        report["timings"])
+    assert report["versions"]["embedlab"] == embedlab.__version__
+    assert "report.html" in report["artifacts"] and "comparison.png" in report["artifacts"]
+    assert not _partials(tmp_path)
+    saved = np.load(out / "embeddings" / "custom_test.npy")
+    np.testing.assert_allclose(saved, fake_comparison.embeddings["custom_test"], rtol=1e-6)
+    ids = json.loads((out / "embeddings" / "ids.json").read_text(encoding="utf-8"))
+    assert ids["test"] == list(fake_comparison.test.ids)
+
+
+def test_saved_model_embeds_like_the_comparison_did(fake_comparison: embedlab.Comparison,
+                                                    tmp_path: Path) -> None:
+    out = fake_comparison.save(tmp_path / "run")
+    texts = list(fake_comparison.test.texts)
+    for name in (fake_comparison.custom_model.id, str(out / "model")):
+        vectors = embedlab.get_embedder(name).embed(texts, "classification", cache=False)
+        np.testing.assert_allclose(vectors, fake_comparison.embeddings["custom_test"],
+                                   atol=1e-5)
+
+
+def test_failure_while_rendering_leaves_no_report(fake_comparison: embedlab.Comparison,
+                                                  tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(html_visualizer, "render_page", boom)
+    with pytest.raises(RuntimeError, match="renderer crashed"):
+        fake_comparison.save(tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+    assert not _partials(tmp_path)
+
+
+def test_interrupt_while_saving_the_model_keeps_the_earlier_report(
+        fake_comparison: embedlab.Comparison, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = fake_comparison.save(tmp_path / "run")
+    before = (out / "report.json").read_bytes()
+
+    def interrupted(path: object) -> None:
+        Path(str(path)).mkdir()
+        (Path(str(path)) / "half.bin").write_bytes(b"\0" * 10)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fake_comparison.custom_model, "save", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fake_comparison.save(out)
+    assert (out / "report.json").read_bytes() == before
+    assert not (out / "model" / "half.bin").exists()
+    assert not _partials(tmp_path)
+
+
+def test_saving_again_replaces_the_earlier_report(fake_comparison: embedlab.Comparison,
+                                                  tmp_path: Path) -> None:
+    out = fake_comparison.save(tmp_path / "run")
+    (out / "stale.txt").write_text("from an earlier run", encoding="utf-8")
+    fake_comparison.save(out)
+    assert not (out / "stale.txt").exists()
+    assert (out / "report.json").is_file()
+    assert not _partials(tmp_path)
+
+
+def test_refuses_to_overwrite_a_directory_that_is_not_a_report(
+        fake_comparison: embedlab.Comparison, tmp_path: Path) -> None:
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "chapter1.tex").write_text("precious", encoding="utf-8")
+    with pytest.raises(embedlab.ConfigurationError, match="not empty"):
+        fake_comparison.save(mine)
+    assert (mine / "chapter1.tex").read_text(encoding="utf-8") == "precious"
+
+
+HOSTILE = [
+    ("<script>alert('x')</script> fare to boston", "airfare"),
+    ("<img src=q onerror=alert(1)> fare to denver", "airfare"),
+    ("shuttle </svg></div><b>loud</b>", "ground_service"),
+    ("bus \" onmouseover=\"alert(3)", "ground_service"),
+]
+
+
+def test_report_escapes_every_dataset_string(fake_provider: str, tmp_path: Path) -> None:
+    extra = [(f"{text} {i}", label) for i in range(3) for text, label in HOSTILE]
+    extra += [(f"which <b>airline</b> flies to city {i}", "<i>odd</i> & class")
+              for i in range(6)]
+    csv_path = write_subset(tmp_path / "hostile.csv", 8, extra=extra)
+    comparison = embedlab.compare(csv_path, fake_provider, method="adapter", test_size=0.4,
+                                  projection="pca", max_steps=5, quiet=True, progress=False)
+    out = comparison.save(tmp_path / "run")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert any("alert" in t for t in comparison.test.texts)
+    for raw in ("<script>alert", "<img src=q", "</svg></div><b>loud", '" onmouseover="',
+                "<i>odd</i>", "<b>airline</b>"):
+        assert raw not in page
+    assert "&lt;script&gt;alert" in page or "&lt;img src=q" in page
+    assert "&lt;i&gt;odd&lt;/i&gt; &amp; class" in page  # the label, escaped, in the legend
+    fragment = comparison._repr_html_()
+    assert "<script>alert" not in fragment and fragment.count('class="el-map"') == 2
+
+
+def test_api_key_never_reaches_the_report(fake_provider: str, tiny_csv: Path,
+                                          tmp_path: Path) -> None:
+    secret = "sk-test-DO-NOT-LEAK-1234567890"
+    comparison = embedlab.compare(tiny_csv, fake_provider, method="adapter", test_size=0.3,
+                                  projection="pca", max_steps=5, quiet=True, progress=False,
+                                  embedder_options={"api_key": secret})
+    assert comparison.settings["embedder_options"] == {"api_key": "***"}
+    out = comparison.save(tmp_path / "run")
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+    assert secret not in repr(comparison) and secret not in comparison._repr_html_()
