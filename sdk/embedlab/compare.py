@@ -187,7 +187,7 @@ def compare(
                 f"{len(data.classes)} classes")
 
     embedder = get_embedder(spec, **dict(embedder_options or {}))
-    with log.step(f"embed with the baseline {embedder.name}"):
+    with log.step(f"embed with the baseline {embedder.name}", "embed_baseline"):
         base_train = embedder.embed(list(train.texts), input_type, cache=cache,
                                     progress=progress)
         base_test = embedder.embed(list(test.texts), input_type, cache=cache,
@@ -199,23 +199,23 @@ def compare(
                                    "max_steps": max_steps}.items() if v is not None}
     cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
     finetuner = get_finetuner(spec, method=method, **dict(finetuner_options or {}))
-    with log.step(f"finetune ({finetuner.method})"):
+    with log.step(f"finetune ({finetuner.method})", "finetune"):
         custom = finetuner.finetune(train, None, cfg)
 
     custom_embedder = custom.embedder()
-    with log.step(f"embed with the custom model {custom.id}"):
+    with log.step(f"embed with the custom model {custom.id}", "embed_custom"):
         custom_train = custom_embedder.embed(list(train.texts), input_type, cache=cache,
                                              progress=progress)
         custom_test = custom_embedder.embed(list(test.texts), input_type, cache=cache,
                                             progress=progress)
 
-    with log.step("evaluate both models"):
+    with log.step("evaluate both models", "evaluate"):
         evaluations = {
             "baseline": evaluate(base_train, train.labels, base_test, test.labels, seed=seed),
             "custom": evaluate(custom_train, train.labels, custom_test, test.labels,
                                seed=seed),
         }
-    with log.step(f"project to 2-D ({projection.lower()})"):
+    with log.step(f"project to 2-D ({projection.lower()})", "project"):
         projections = [
             Projection(title=f"Baseline · {embedder.name}",
                        points=project(base_test, projection, seed=seed),

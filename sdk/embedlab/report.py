@@ -164,13 +164,13 @@ def write_report(comparison: Comparison, path: str | Path, *,
     tmp.mkdir()
     try:
         artifacts: list[str] = []
-        with log.step("render maps and report"):
+        with log.step("render maps and report", "render"):
             context = build_report(comparison)
             for name in visualizers:
                 for file in get_visualizer(name).render(
                         comparison.projections, tmp, title=comparison.title, context=context):
                     artifacts.append(Path(file).resolve().relative_to(tmp.resolve()).as_posix())
-        with log.step(f"save to {target}"):
+        with log.step(f"save to {target}", "save"):
             artifacts += _save_embeddings(comparison, tmp / "embeddings")
             comparison.custom_model.save(tmp / "model")
             artifacts.append("model/")

@@ -37,8 +37,8 @@ class StepLog:
             self._write(message)
 
     @contextmanager
-    def step(self, name: str) -> Iterator[None]:
-        """Announce, run and time one step; a failure is reported with the step's name."""
+    def step(self, name: str, key: str | None = None) -> Iterator[None]:
+        """Announce, run and time one step (recorded under ``key``, default ``name``)."""
         self._count += 1
         prefix = f"[{self._count}/{max(self.total, self._count)}] {name}"
         self.say(f"{prefix} ...")
@@ -49,5 +49,6 @@ class StepLog:
             self.say(f"{prefix} failed after {time.perf_counter() - start:.1f}s")
             raise
         elapsed = time.perf_counter() - start
-        self.timings[name] = round(self.timings.get(name, 0.0) + elapsed, 3)
+        key = key or name
+        self.timings[key] = round(self.timings.get(key, 0.0) + elapsed, 3)
         self.say(f"{prefix} done in {elapsed:.1f}s")

@@ -178,6 +178,8 @@ def _metrics_table(metrics: Mapping[str, Any]) -> str:
             fb = (per_b.get(label) or {}).get("f1-score")
             fc = (per_c.get(label) or {}).get("f1-score")
             support = (per_c.get(label) or per_b.get(label) or {}).get("support", "")
+            if isinstance(support, float) and support.is_integer():
+                support = int(support)
             rows.append(
                 f"<tr><th>{_e(label)}</th><td class='el-num'>{_e(_fmt(support))}</td>"
                 f"<td class='el-num'>{_e(_fmt(fb))}</td><td class='el-num'>{_e(_fmt(fc))}</td>"
@@ -192,7 +194,8 @@ def _kv_table(items: Mapping[str, Any], css: str) -> str:
     rows = []
     for key, value in items.items():
         if isinstance(value, Mapping):
-            value = ", ".join(f"{k}={_fmt(v)}" for k, v in value.items())
+            value = ", ".join(f"{k}={_fmt(v)}" for k, v in value.items()
+                              if v is not None and v != {})
         elif isinstance(value, float) and css == "el-timings":
             value = f"{value:.1f} s"
         rows.append(f"<tr><th>{_e(key)}</th><td><code>{_e(_fmt(value))}</code></td></tr>")
