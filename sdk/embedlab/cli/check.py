@@ -48,7 +48,11 @@ def check(provider: str, model: str | None, finetune: str | None, max_texts: int
     Exits with pytest's code: 0 when every test passed or was skipped, 1 when one failed.
     A provider that is unknown or not installed exits with 4 before any test runs.
     """
-    import pytest
+    try:
+        import pytest
+    except ImportError:
+        click.echo("embedlab check: needs pytest; install it with: pip install pytest", err=True)
+        sys.exit(4)
 
     from ..lookup import parse_name
 

@@ -21,8 +21,6 @@ TARGET = "EMBEDLAB_CHECK_TARGET"
 MAX_TEXTS = "EMBEDLAB_CHECK_MAX_TEXTS"
 FINETUNE = "EMBEDLAB_CHECK_FINETUNE"  # "" (off) or the method: "default", "full", "adapter"
 
-_EMBEDDERS: dict[str, Embedder] = {}
-
 
 def _target() -> str:
     target = os.environ.get(TARGET, "")
@@ -38,16 +36,22 @@ def key_like_values() -> list[str]:
             if any(m in name.upper() for m in markers) and len(value) >= 8]
 
 
+@pytest.fixture(scope="session")
+def _embedders() -> dict[str, Embedder]:
+    """Embedders built in this run, by name (a fresh run builds them afresh)."""
+    return {}
+
+
 class TestProviderEmbedder(EmbedderContract):
     """The embedder contract for the provider named in ``EMBEDLAB_CHECK_TARGET``."""
 
     @pytest.fixture
-    def embedder(self) -> Embedder:
-        # One instance for the run: building one may load a model or open a client.
+    def embedder(self, _embedders: dict[str, Embedder]) -> Embedder:
+        # One instance per run: building one may load a model or open a client.
         target = _target()
-        if target not in _EMBEDDERS:
-            _EMBEDDERS[target] = get_embedder(target)
-        return _EMBEDDERS[target]
+        if target not in _embedders:
+            _embedders[target] = get_embedder(target)
+        return _embedders[target]
 
     @pytest.fixture
     def max_texts_per_test(self) -> int:
