@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from embedlab.errors import BadRequestError, ConfigurationError
+from embedlab.errors import BadRequestError, ConfigurationError, InputTooLongError
 from embedlab.testing import EmbedderContract, FakeEmbedder
 
 SECRET = "sk-fake-0123456789abcdef"
@@ -81,6 +81,7 @@ def test_case_is_ignored_and_options_change_vectors() -> None:
     base = FakeEmbedder().embed_batch(["Hello World"], None)
     assert np.array_equal(base, FakeEmbedder().embed_batch(["hello world"], None))
     assert not np.allclose(base, FakeEmbedder(seed=1).embed_batch(["hello world"], None))
+    assert not np.allclose(base, FakeEmbedder("other").embed_batch(["hello world"], None))
     assert FakeEmbedder(dimension=8).embed_batch(["hello"], None).shape == (1, 8)
 
 
@@ -105,6 +106,15 @@ def test_pipeline_batches_and_dedupes_through_the_fake() -> None:
 def test_over_the_batch_limit_is_refused_like_a_real_api() -> None:
     with pytest.raises(BadRequestError, match="limit is 2"):
         FakeEmbedder(max_batch_size=2).embed_batch(["a", "b", "c"], None)
+
+
+def test_attributes_changed_after_construction_take_effect() -> None:
+    fake = FakeEmbedder(max_input_length=3)
+    fake.truncates = False
+    with pytest.raises(InputTooLongError):
+        fake.embed_batch(["one two three four"], None)
+    fake.dimension = 5
+    assert fake.embed_batch(["one"], None).shape == (1, 5)
 
 
 def test_truncation_keeps_the_first_words() -> None:

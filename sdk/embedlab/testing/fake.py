@@ -1,9 +1,10 @@
 """``FakeEmbedder``: a deterministic, offline, fast embedder with real semantic signal.
 
 Each lower-cased word (or symbol, such as an emoji) maps to a fixed pseudo-random normal
-vector seeded from the SHA-256 of the word; a text's vector is the sum over its words,
-L2-normalised. Texts that share words are therefore close, so finetuning, probing and
-plotting tests behave as they would on real data, without a model or a network.
+vector seeded from the SHA-256 of the word (with the model name and seed); a text's vector
+is the sum over its words, L2-normalised. Texts that share words are therefore close, so
+finetuning, probing and plotting tests behave as they would on real data, without a model
+or a network.
 """
 
 from __future__ import annotations
@@ -37,11 +38,13 @@ def tokenize(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _word_vector(word: str, dimension: int, seed: int) -> np.ndarray:
-    """The fixed vector of one word: standard normal, seeded from SHA-256 of seed and word."""
+def _word_vector(word: str, dimension: int, model: str, seed: int) -> np.ndarray:
+    """The fixed vector of one word: standard normal, seeded from SHA-256 of the model name,
+    the seed and the word (so two fake "models" disagree, as two real ones would)."""
     import numpy as np
 
-    digest = hashlib.sha256(f"{seed}\x00{word}".encode("utf-8", "surrogatepass")).digest()
+    key = f"{model}\x00{seed}\x00{word}".encode("utf-8", "surrogatepass")
+    digest = hashlib.sha256(key).digest()
     rng = np.random.default_rng(int.from_bytes(digest[:16], "little"))
     vector = rng.standard_normal(dimension).astype(np.float64)
     vector.setflags(write=False)
@@ -85,8 +88,6 @@ class FakeEmbedder(Embedder):
         self.dimension = int(dimension)
         self.max_batch_size = int(max_batch_size)
         self.max_input_length = int(max_input_length)
-        self._dim = int(dimension)
-        self._max_words = int(max_input_length)
         self.truncates = bool(truncates)
         self.revision = revision
         self.seed = int(seed)
@@ -120,11 +121,11 @@ class FakeEmbedder(Embedder):
             raise ConfigurationError(
                 f"fake: unknown input_type {input_type!r}; use one of "
                 f"{', '.join(sorted(self.input_types))}")
-        dim, limit = self._dim, self._max_words
+        dim, limit = int(self.dimension or 0), self.max_input_length
         out = np.zeros((len(texts), dim), dtype=np.float64)
         for row, text in enumerate(texts):
             tokens = tokenize(text)
-            if len(tokens) > limit:
+            if limit is not None and len(tokens) > limit:
                 if not self.truncates:
                     raise InputTooLongError(
                         f"fake: text {row} of the request has {len(tokens)} words; the limit is "
@@ -132,11 +133,11 @@ class FakeEmbedder(Embedder):
                         provider=self.provider, status=400)
                 tokens = tokens[:limit]
             for token in tokens or [""]:
-                out[row] += _word_vector(token, dim, self.seed)
+                out[row] += _word_vector(token, dim, self.model, self.seed)
             norm = np.linalg.norm(out[row])
             if norm > 0:
                 out[row] /= norm
             else:  # words that cancel exactly: fall back to the empty text's direction
-                out[row] = _word_vector("", dim, self.seed)
+                out[row] = _word_vector("", dim, self.model, self.seed)
                 out[row] /= np.linalg.norm(out[row])
         return out.astype(np.float32)
