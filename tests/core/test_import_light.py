@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +48,16 @@ def test_stays_light(args: tuple[str, ...]) -> None:
     assert "embedlab" in names
     loaded = sorted(set(HEAVY) & names)
     assert loaded == [], f"`python {' '.join(args)}` imported {loaded}"
+
+
+def test_console_script_help_stays_light() -> None:
+    script = Path(sys.executable).with_name("embedlab")
+    if not script.is_file():
+        pytest.skip(f"no console script at {script} (embedlab not installed in this venv)")
+    names, result = _imported(str(script), "--help")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Usage: embedlab" in result.stdout
+    assert sorted(set(HEAVY) & names) == []
 
 
 def test_python_m_embedlab_runs_the_cli() -> None:
