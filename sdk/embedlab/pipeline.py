@@ -45,6 +45,7 @@ class _EmbedderState:
     concurrency: int
     dimension: int | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    inside: threading.local = field(default_factory=threading.local)
 
 
 _states: weakref.WeakKeyDictionary[Any, _EmbedderState] = weakref.WeakKeyDictionary()
@@ -201,15 +202,21 @@ class _Job:
 
     def _attempt(self, batch: list[str], costs: dict[str, float]) -> np.ndarray:
         """One request: wait for a concurrency slot and the rate limiter, call, check."""
-        while not self.state.slots.acquire(timeout=0.1):
+        # A thread already inside this embedder's embed_batch (which embeds with itself)
+        # keeps its slot rather than waiting for one it holds: no self-deadlock.
+        nested = getattr(self.state.inside, "active", False)
+        while not nested and not self.state.slots.acquire(timeout=0.1):
             if self.stop.is_set():
                 raise _Cancelled
         try:
             if not self.state.limiter.acquire(costs, sleep=self.stop.wait) or self.stop.is_set():
                 raise _Cancelled
+            self.state.inside.active = True
             result = self.embedder.embed_batch(batch, self.input_type)
         finally:
-            self.state.slots.release()
+            self.state.inside.active = nested
+            if not nested:
+                self.state.slots.release()
         expected = self._expected_dimension()
         array = _check_response(self.embedder, result, len(batch), expected)
         if expected is None:

@@ -447,3 +447,16 @@ def test_show_progress_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EMBEDLAB_PROGRESS")
     # Under pytest's capture stderr is not a terminal: no bar unless asked for.
     assert show_progress() is False
+
+
+def test_an_embedder_may_embed_with_itself_inside_embed_batch() -> None:
+    class Recursive(RecordingEmbedder):
+        def embed_batch(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
+            if texts[0].startswith("outer"):
+                inner = self.embed([t.replace("outer", "inner") for t in texts], cache=False)
+                return inner + 1
+            return super().embed_batch(texts, input_type)
+
+    embedder = Recursive()
+    result = embedder.embed(["outer a", "outer b"], cache=False)
+    np.testing.assert_array_equal(result, expected(["inner a", "inner b"]) + 1)
