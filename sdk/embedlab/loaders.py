@@ -10,13 +10,15 @@ raise :class:`~embedlab.errors.DatasetError` only when the file cannot be read a
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import gc
 import io
 import json
 import math
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -441,19 +443,33 @@ def load_dataset(source: Any, *, format: str | None = None, text_column: str = "
                                  f"{', '.join(map(repr, DUPLICATE_POLICIES))}")
     columns: dict[str, Any] = {"text_column": text_column, "label_column": label_column,
                                "id_column": id_column}
-    if isinstance(source, Dataset):
-        dataset = source
-    elif _is_dataframe(source):
-        dataset = load_dataframe(source, **columns)
-    elif isinstance(source, (list, tuple)):
-        dataset = load_records(source, **columns)
-    elif isinstance(source, (str, os.PathLike)):
-        dataset = _load_file(Path(source).expanduser(), format,
-                             {**columns, "encoding": encoding, **options})
-    else:
-        raise DatasetError(f"load_dataset() takes a file path, a pandas DataFrame or a list "
-                           f"of dicts, not {type(source).__name__}")
+    with _gc_paused():
+        if isinstance(source, Dataset):
+            dataset = source
+        elif _is_dataframe(source):
+            dataset = load_dataframe(source, **columns)
+        elif isinstance(source, (list, tuple)):
+            dataset = load_records(source, **columns)
+        elif isinstance(source, (str, os.PathLike)):
+            dataset = _load_file(Path(source).expanduser(), format,
+                                 {**columns, "encoding": encoding, **options})
+        else:
+            raise DatasetError(f"load_dataset() takes a file path, a pandas DataFrame or a "
+                               f"list of dicts, not {type(source).__name__}")
     return _apply_duplicates(dataset, duplicates)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while millions of small rows are built: it would otherwise
+    rescan them over and over (loading holds no cycles worth collecting)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _apply_duplicates(dataset: Dataset, policy: str) -> Dataset:

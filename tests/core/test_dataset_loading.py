@@ -314,3 +314,20 @@ def test_clinc150_train_loads_and_validates(clinc150: Path) -> None:
     assert set(ds.describe()["class_counts"].values()) == {100}
     report = ds.validate(test_size=0.2)
     assert report.ok, str(report)
+
+
+def test_garbage_collector_is_back_on_after_loading_even_on_error(tmp_path: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    el.load_dataset(_csv(tmp_path, b"text,label\nhello,greet\n"))
+    assert gc.isenabled()
+    with pytest.raises(el.DatasetError):
+        el.load_dataset(tmp_path / "missing.csv")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        el.load_dataset(tmp_path / "d.csv")
+        assert not gc.isenabled()  # a caller's own choice is left alone
+    finally:
+        gc.enable()
