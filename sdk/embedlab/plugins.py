@@ -44,6 +44,7 @@ __all__ = [
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "embedlab.loaders",
     "embedlab.visualizers",
+    "embedlab.adapter",
 )
 
 _HOOKS: dict[str, tuple[str, type[Entry]]] = {

@@ -1,0 +1,57 @@
+"""The adapter finetuner: a custom model for any embedder, built into embedlab.
+
+Registered through the same hook a plugin uses, for provider ``"*"`` with method
+``"adapter"``: providers without a finetuner of their own (Cohere, OpenAI, plugins) get it
+by default, and ``method="adapter"`` selects it for the others. Importing this package is
+cheap; numpy, torch and scikit-learn load when training or embedding starts.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ..hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from .finetuner import AdapterFinetuner
+    from .head import Head
+    from .model import AdapterEmbedder, AdapterModel
+
+__all__ = [
+    "AdapterEmbedder",
+    "AdapterFinetuner",
+    "AdapterModel",
+    "Head",
+    "embedlab_register_finetuners",
+]
+
+_LAZY = {
+    "AdapterFinetuner": "embedlab.adapter.finetuner",
+    "AdapterModel": "embedlab.adapter.model",
+    "AdapterEmbedder": "embedlab.adapter.model",
+    "Head": "embedlab.adapter.head",
+}
+
+
+def _factory(**options: Any) -> Any:
+    from .finetuner import AdapterFinetuner
+
+    return AdapterFinetuner(**options)
+
+
+@hookimpl
+def embedlab_register_finetuners(register: Any) -> None:
+    """Offer the adapter finetuner for every provider."""
+    register("*", _factory, method="adapter",
+             description="trains a small head on the provider's frozen embeddings "
+                         "(torch if installed, else scikit-learn)")
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'embedlab.adapter' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

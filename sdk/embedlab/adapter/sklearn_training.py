@@ -1,0 +1,97 @@
+"""Training a linear head without torch, with scikit-learn (a core dependency).
+
+scikit-learn's :class:`~sklearn.neural_network.MLPClassifier` with one identity-activated
+hidden layer as wide as the input is a linear map trained with a softmax classification
+loss; that hidden layer becomes a ``linear`` :class:`~embedlab.adapter.head.Head`. One
+``partial_fit`` per epoch, so early stopping watches the same validation split (its log
+loss) as the torch trainer. Used when torch is missing; see docs/adapter.md for why.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from .head import Head
+from .training import TrainingResult, TrainingSettings
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["train_linear_head"]
+
+
+def train_linear_head(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_val: np.ndarray | None = None,
+    y_val: np.ndarray | None = None,
+    settings: TrainingSettings | None = None,
+    *,
+    progress: bool = False,
+) -> TrainingResult:
+    """Train a ``linear`` head with scikit-learn; same inputs and result as the torch trainer."""
+    import numpy as np
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.metrics import log_loss
+    from sklearn.neural_network import MLPClassifier
+    from threadpoolctl import threadpool_limits
+    from tqdm.auto import tqdm
+
+    from ..errors import ConfigurationError
+    from .head import l2_normalize
+
+    s = settings or TrainingSettings(head="linear")
+    if s.head != "linear":
+        raise ConfigurationError(
+            f"the scikit-learn trainer trains a linear head only, not {s.head!r}; install "
+            "torch (pip install torch) for the mlp head, or pass head='linear'")
+    started = time.perf_counter()
+    x = l2_normalize(x_train)
+    y = np.asarray(y_train, dtype=np.int64)
+    classes = np.arange(int(max(y.max(), np.max(y_val) if y_val is not None and len(y_val)
+                                else 0)) + 1)
+    has_val = x_val is not None and y_val is not None and len(x_val) > 0
+    xv = l2_normalize(x_val) if has_val else None  # type: ignore[arg-type]
+    clf = MLPClassifier(hidden_layer_sizes=(x.shape[1],), activation="identity",
+                        solver="adam", alpha=s.weight_decay, batch_size=min(s.batch_size, len(x)),
+                        learning_rate_init=s.learning_rate, random_state=s.seed,
+                        shuffle=True)
+    result = TrainingResult(head=Head("linear", {"weight": np.eye(x.shape[1], dtype=np.float32),
+                                                 "bias": np.zeros(x.shape[1], np.float32)}))
+    best_loss, stale = float("inf"), 0
+    best: tuple[Any, Any] | None = None
+    steps_per_epoch = -(-len(x) // min(s.batch_size, len(x)))
+    bar = tqdm(range(1, s.epochs + 1), desc="training adapter head (scikit-learn)",
+               unit="epoch", disable=not progress, leave=False)
+    with threadpool_limits(limits=s.threads), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for epoch in bar:
+            clf.partial_fit(x, y, classes=classes)
+            result.steps += steps_per_epoch
+            record = {"epoch": float(epoch), "train_loss": float(clf.loss_)}
+            if xv is not None:
+                record["validation_loss"] = float(
+                    log_loss(y_val, clf.predict_proba(xv), labels=classes))
+            result.history.append(record)
+            result.epochs_run = epoch
+            bar.set_postfix({k: round(v, 4) for k, v in record.items() if k != "epoch"})
+            watched = record.get("validation_loss", record["train_loss"])
+            if watched < best_loss - 1e-4:
+                best_loss, stale, result.best_epoch = watched, 0, epoch
+                best = (copy.deepcopy(clf.coefs_[0]), copy.deepcopy(clf.intercepts_[0]))
+            else:
+                stale += 1
+            if has_val and stale >= s.patience:
+                result.stopped_early = True
+                break
+            if s.max_steps is not None and result.steps >= s.max_steps:
+                break
+    bar.close()
+    weight, bias = best if best is not None else (clf.coefs_[0], clf.intercepts_[0])
+    result.head = Head("linear", {"weight": np.asarray(weight.T, dtype=np.float32),
+                                  "bias": np.asarray(bias, dtype=np.float32)})
+    result.seconds = time.perf_counter() - started
+    return result
