@@ -62,7 +62,10 @@ def _state(embedder: Embedder) -> _EmbedderState:
     limits = _limits(embedder)
     concurrency = max(1, int(embedder.max_concurrency))
     with _states_lock:
-        state = _states.get(embedder)
+        try:
+            state = _states.get(embedder)
+        except TypeError:  # unhashable (e.g. a dataclass with __eq__): no memory across calls
+            state = None
         if state is not None and state.limits == limits and state.concurrency == concurrency:
             return state
         inputs, requests, tokens = limits

@@ -460,3 +460,32 @@ def test_an_embedder_may_embed_with_itself_inside_embed_batch() -> None:
     embedder = Recursive()
     result = embedder.embed(["outer a", "outer b"], cache=False)
     np.testing.assert_array_equal(result, expected(["inner a", "inner b"]) + 1)
+
+
+def test_unhashable_embedders_still_work() -> None:
+    class Unhashable(RecordingEmbedder):
+        __hash__ = None  # type: ignore[assignment]
+
+    embedder = Unhashable()
+    np.testing.assert_array_equal(embedder.embed(["h"], cache=False), expected(["h"]))
+
+
+def test_each_request_is_charged_to_the_embedders_one_limiter(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    embedder = WordTokenEmbedder(max_batch_size=2, inputs_per_minute=1e9,
+                                 requests_per_minute=1e9, tokens_per_minute=1e9)
+    limiter = limiter_for(embedder)
+    charged: list[dict[str, float]] = []
+    original = limiter.acquire
+
+    def spy(costs: dict[str, float], sleep: Any = None) -> bool:
+        charged.append(dict(costs))
+        return original(costs, sleep)
+
+    monkeypatch.setattr(limiter, "acquire", spy)
+    embedder.embed(["a b c", "d", "e f"], cache=False)
+    embedder.embed(["g h i j"], cache=False)
+    assert limiter_for(embedder) is limiter  # shared across calls
+    assert charged == [{"inputs": 2, "requests": 1, "tokens": 4},
+                       {"inputs": 1, "requests": 1, "tokens": 2},
+                       {"inputs": 1, "requests": 1, "tokens": 4}]
