@@ -1,0 +1,219 @@
+"""``LocalFinetuner``: trains a sentence-transformers model's weights on labelled texts with
+``SentenceTransformerTrainer``, a batch-triplet loss and the group-by-label batch sampler."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from embedlab import (
+    ConfigurationError,
+    Dataset,
+    DatasetError,
+    FinetuneConfig,
+    FinetuneError,
+    Finetuner,
+)
+
+from .losses import DEFAULT_LOSS
+from .model import LocalCustomModel, custom_model_id
+from .resolve import DEFAULT_MODEL, resolve_model
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+__all__ = ["DEFAULTS", "LocalFinetuner"]
+
+#: Defaults chosen by measurement (bench/RESULTS.md); they hold from 300 to 20,000 rows:
+#: epochs are sized so small sets still get ~``target_steps`` updates, large sets one pass.
+DEFAULTS: dict[str, Any] = {
+    "loss": DEFAULT_LOSS,
+    "batch_size": 32,
+    "learning_rate": 5e-5,
+    "warmup_ratio": 0.1,
+    "target_steps": 150,
+    "max_epochs": 10,
+    "patience": 2,
+}
+
+
+class LocalFinetuner(Finetuner):
+    """Full finetuning of a local sentence-transformers model."""
+
+    provider = "local"
+    method = "full"
+
+    def __init__(self, provider: str = "local", base_model: str | None = None, *,
+                 device: str | None = None) -> None:
+        if provider != "local":
+            raise ConfigurationError(f"the local finetuner trains local models, not {provider!r}")
+        self.base_model = base_model or DEFAULT_MODEL
+        self.device = device
+
+    def __repr__(self) -> str:
+        return f"<LocalFinetuner full over local:{self.base_model}>"
+
+    # --- helpers -------------------------------------------------------------------------
+    @staticmethod
+    def _check(train: Dataset, what: str) -> None:
+        counts = Counter(train.labels)
+        usable = [label for label, n in counts.items() if n >= 2]
+        if len(usable) < 2:
+            raise FinetuneError(
+                f"{train.source or train.name}: the {what} set needs at least two classes with "
+                f"two or more rows each to form triplets (it has {len(counts)} classes, "
+                f"{len(usable)} with 2+ rows); add rows or classes")
+        empty = [row for row, text in zip(train.rows, train.texts, strict=True) if not text.strip()]
+        if empty:
+            raise FinetuneError(
+                f"{train.source or train.name}: row {empty[0]} has empty text "
+                f"({len(empty)} such rows); remove them or run Dataset.validate() first")
+
+    @staticmethod
+    def _settings(config: FinetuneConfig, train_rows: int) -> dict[str, Any]:
+        """The hyperparameters this run uses: the config where set, else DEFAULTS."""
+        extra = dict(config.extra)
+        batch = config.batch_size or DEFAULTS["batch_size"]
+        batch = max(4, min(batch, train_rows))
+        batch -= batch % 2  # the group-by-label sampler needs an even batch
+        steps_per_epoch = max(1, train_rows // batch)
+        epochs = config.epochs or max(1, min(
+            int(extra.get("max_epochs", DEFAULTS["max_epochs"])),
+            math.ceil(int(extra.get("target_steps", DEFAULTS["target_steps"])) / steps_per_epoch)))
+        return {
+            "loss": extra.pop("loss", DEFAULTS["loss"]),
+            "loss_options": {k: extra.pop(k) for k in ("margin", "distance") if k in extra},
+            "batch_size": batch,
+            "learning_rate": config.learning_rate or DEFAULTS["learning_rate"],
+            "epochs": epochs,
+            "max_steps": config.max_steps,
+            "warmup_ratio": float(extra.pop("warmup_ratio", DEFAULTS["warmup_ratio"])),
+            "patience": config.patience or DEFAULTS["patience"],
+            "seed": config.seed,
+            "input_type": config.input_type,
+        }
+
+    def _split(self, train: Dataset, validation: Dataset | None,
+               config: FinetuneConfig) -> tuple[Dataset, Dataset | None]:
+        if validation is not None or not config.validation_size:
+            return train, validation
+        try:
+            return train.split(test_size=config.validation_size, seed=config.seed)
+        except DatasetError:
+            return train, None  # too small to hold rows out: train on all, no early stopping
+
+    # --- the interface -------------------------------------------------------------------
+    def finetune(self, train: Dataset, validation: Dataset | None = None,
+                 config: FinetuneConfig | None = None) -> LocalCustomModel:
+        """Train on ``train``, early-stopping on ``validation`` (or a held-out split)."""
+        config = config or FinetuneConfig()
+        self._check(train, "training")
+        fit, held_out = self._split(train, validation, config)
+        self._check(fit, "training")
+        settings = self._settings(config, len(fit))
+        base = resolve_model(self.base_model)
+        started = time.perf_counter()
+        model, probe = self._train(base.path, fit, held_out, settings, config.progress)
+        hyper = {k: v for k, v in settings.items()}
+        hyper["validation_fingerprint"] = held_out.fingerprint if held_out is not None else None
+        model_id = custom_model_id(base.revision, train.fingerprint, hyper)
+        final = next((h for h in probe.history if h["epoch"] == probe.best_epoch),
+                     probe.history[-1])
+        metrics = {
+            "history": probe.history,
+            "best_epoch": probe.best_epoch,
+            "stopped_early": probe.stopped_early,
+            "final": {k: v for k, v in final.items() if k not in ("epoch", "step")},
+            "train_rows": len(fit),
+            "validation_rows": len(held_out) if held_out is not None else 0,
+            "train_seconds": round(time.perf_counter() - started, 2),
+        }
+        return LocalCustomModel(id=model_id, base_model=base.name, base_revision=base.revision,
+                                dataset_fingerprint=train.fingerprint, hyperparameters=hyper,
+                                metrics=metrics, model=model)
+
+    def _train(self, base_path: Path, fit: Dataset, held_out: Dataset | None,
+               settings: dict[str, Any], progress: bool | None) -> tuple[SentenceTransformer, Any]:
+        import datasets
+        import torch
+        import transformers
+        from sentence_transformers import (
+            SentenceTransformer,
+            SentenceTransformerTrainer,
+            SentenceTransformerTrainingArguments,
+        )
+        from sentence_transformers.base.sampler import BatchSamplers
+
+        from .device import cpu_threads, pick_device
+        from .embedder import PROMPT_NAMES
+        from .losses import make_loss
+        from .training import EpochProbe
+
+        device = pick_device(self.device)
+        if device == "cpu":
+            torch.set_num_threads(cpu_threads())
+        transformers.set_seed(settings["seed"])
+        model = SentenceTransformer(str(base_path), device=device, local_files_only=True)
+        prompts = getattr(model, "prompts", None) or {}
+        prompt = next((prompts[n] for n in PROMPT_NAMES.get(settings["input_type"] or "", ())
+                       if prompts.get(n)), None)
+        classes = sorted(set(fit.labels))
+        index = {label: i for i, label in enumerate(classes)}
+        data = datasets.Dataset.from_dict(
+            {"text": list(fit.texts), "label": [index[x] for x in fit.labels]})
+        loss = make_loss(settings["loss"], model, settings["loss_options"])
+        probe = EpochProbe(
+            model, (fit.texts, fit.labels),
+            (held_out.texts, held_out.labels) if held_out is not None else None,
+            patience=settings["patience"], batch_size=settings["batch_size"], prompt=prompt,
+            progress=progress, seed=settings["seed"])
+        probe.baseline()
+        with tempfile.TemporaryDirectory(prefix="embedlab-local-train-") as scratch:
+            args = SentenceTransformerTrainingArguments(
+                output_dir=scratch,
+                num_train_epochs=settings["epochs"],
+                max_steps=settings["max_steps"] or -1,
+                per_device_train_batch_size=settings["batch_size"],
+                learning_rate=settings["learning_rate"],
+                warmup_ratio=settings["warmup_ratio"],
+                batch_sampler=BatchSamplers.GROUP_BY_LABEL,
+                seed=settings["seed"],
+                data_seed=settings["seed"],
+                logging_strategy="steps",
+                logging_steps=1,
+                save_strategy="no",
+                eval_strategy="no",
+                report_to="none",
+                disable_tqdm=True,
+                use_cpu=device == "cpu",
+                dataloader_num_workers=0,
+                prompts=prompt,
+            )
+            trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=data,
+                                                 loss=loss, callbacks=[probe])
+            for noisy in (transformers.PrinterCallback, transformers.ProgressCallback):
+                trainer.remove_callback(noisy)
+            try:
+                trainer.train()
+            except (RuntimeError, ValueError) as exc:
+                raise FinetuneError(f"local finetuning of {self.base_model} failed: {exc}") \
+                    from exc
+        probe.restore_best()
+        model.eval()
+        return model, probe
+
+    def load(self, path: str | Path) -> LocalCustomModel:
+        """The custom model saved in ``path`` (its weights load when first embedded with)."""
+        from embedlab.finetuner import read_card
+
+        directory = Path(path).expanduser()
+        card = read_card(directory)
+        if card.get("provider") != "local" or card.get("method") != "full":
+            raise FinetuneError(
+                f"{directory}: saved by the {card.get('provider')}/{card.get('method')} "
+                "finetuner, not local/full; load it with embedlab.load_custom_model")
+        return LocalCustomModel.from_card(card, directory)

@@ -1,0 +1,136 @@
+"""The callback that watches local training: a tqdm bar over the steps, the mean loss of
+each epoch, a validation probe after each epoch, and early stopping on its macro-F1."""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from transformers import TrainerCallback
+
+from .probe import probe_scores, stratified_cap
+
+if TYPE_CHECKING:
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers import TrainerControl, TrainerState, TrainingArguments
+
+__all__ = ["EpochProbe"]
+
+#: The probe is fitted on at most this many training rows, so epochs stay cheap at 20k rows.
+PROBE_TRAIN_ROWS = 2000
+
+
+class EpochProbe(TrainerCallback):
+    """Records per-epoch loss and validation probe scores; stops after ``patience`` epochs
+    without a better macro-F1 and keeps the best epoch's weights to restore at the end."""
+
+    def __init__(self, model: SentenceTransformer, train: tuple[Sequence[str], Sequence[str]],
+                 validation: tuple[Sequence[str], Sequence[str]] | None, *, patience: int,
+                 batch_size: int, prompt: str | None, progress: bool | None, seed: int) -> None:
+        self.model = model
+        keep = stratified_cap(train[1], PROBE_TRAIN_ROWS, seed)
+        self.train_texts = [train[0][i] for i in keep]
+        self.train_labels = [train[1][i] for i in keep]
+        self.validation = validation
+        self.patience = patience
+        self.batch_size = batch_size
+        self.prompt = prompt
+        self.progress = progress
+        self.seed = seed
+        self.history: list[dict[str, Any]] = []
+        self.best_epoch: int | None = None
+        self.best_score = -math.inf
+        self.best_state: dict[str, torch.Tensor] | None = None
+        self.stopped_early = False
+        self._losses: list[float] = []
+        self._bar: Any = None
+        self._epoch = 0
+
+    # --- probe ---------------------------------------------------------------------------
+    def _embed(self, texts: Sequence[str]) -> Any:
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            return self.model.encode(list(texts), prompt=self.prompt, batch_size=64,
+                                     show_progress_bar=False, convert_to_numpy=True,
+                                     normalize_embeddings=True)
+        finally:
+            if was_training:
+                self.model.train()
+
+    def scores(self) -> dict[str, float]:
+        """Validation accuracy and macro-F1 of a probe on the model as it is now."""
+        if self.validation is None:
+            return {}
+        found = probe_scores(self._embed(self.train_texts), self.train_labels,
+                             self._embed(self.validation[0]), self.validation[1], self.seed)
+        return {f"val_{k}": v for k, v in found.items()}
+
+    def baseline(self) -> None:
+        """Score the untrained model: epoch 0 of the history."""
+        self.history.append({"epoch": 0, "step": 0, "loss": None, **self.scores()})
+
+    # --- trainer events ------------------------------------------------------------------
+    def on_train_begin(self, args: TrainingArguments, state: TrainerState,
+                       control: TrainerControl, **kwargs: Any) -> None:
+        from embedlab.progress import progress_bar
+
+        self._bar = progress_bar(state.max_steps, desc="finetune local", unit="step",
+                                 force=self.progress)
+
+    def on_log(self, args: TrainingArguments, state: TrainerState, control: TrainerControl,
+               logs: dict[str, float] | None = None, **kwargs: Any) -> None:
+        if logs and "loss" in logs:
+            self._losses.append(float(logs["loss"]))
+
+    def on_step_end(self, args: TrainingArguments, state: TrainerState,
+                    control: TrainerControl, **kwargs: Any) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def on_epoch_end(self, args: TrainingArguments, state: TrainerState,
+                     control: TrainerControl, **kwargs: Any) -> None:
+        self.end_epoch(state.global_step)
+        if self.stopped_early:
+            control.should_training_stop = True
+
+    def on_train_end(self, args: TrainingArguments, state: TrainerState,
+                     control: TrainerControl, **kwargs: Any) -> None:
+        if not self.history or self.history[-1]["step"] != state.global_step:
+            self.end_epoch(state.global_step)  # max_steps ended training inside an epoch
+        if self._bar is not None:
+            self._bar.close()
+
+    def end_epoch(self, step: int) -> None:
+        """Record the epoch just finished and decide whether to stop."""
+        self._epoch += 1
+        loss = sum(self._losses) / len(self._losses) if self._losses else None
+        self._losses = []
+        entry: dict[str, Any] = {"epoch": self._epoch, "step": step, "loss": loss,
+                                 **self.scores()}
+        self.history.append(entry)
+        if self._bar is not None:
+            shown = {k: round(v, 4) for k, v in entry.items()
+                     if k in ("loss", "val_macro_f1") and v is not None}
+            self._bar.set_postfix(shown)
+        score = entry.get("val_macro_f1")
+        if score is None:  # no validation: the last epoch is the model
+            self.best_epoch = self._epoch
+            return
+        if score > self.best_score:
+            self.best_score = score
+            self.best_epoch = self._epoch
+            self.best_state = {k: v.detach().to("cpu", copy=True)
+                               for k, v in self.model.state_dict().items()}
+        elif self._epoch - (self.best_epoch or 0) >= self.patience:
+            self.stopped_early = True
+
+    def restore_best(self) -> bool:
+        """Load the best epoch's weights back if a later epoch was worse; True if it did."""
+        if self.best_state is None or self.best_epoch == self._epoch:
+            return False
+        self.model.load_state_dict(copy.copy(self.best_state))
+        return True
