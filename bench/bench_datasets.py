@@ -56,9 +56,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    import pandas as pd
-
     import embedlab as el
+    import pandas as pd
 
     def pandas_csv(path: Path) -> None:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
