@@ -61,6 +61,9 @@ def split_sizes(n: int, test_size: float | int) -> tuple[int, int]:
         if test_size < 1:
             raise ConfigurationError(f"test_size={test_size}; a number of test rows must be "
                                      "at least 1")
+        if test_size >= n:
+            raise ConfigurationError(f"test_size={test_size} rows, but the dataset has only "
+                                     f"{n}; use fewer test rows or a fraction such as 0.2")
         n_test = test_size
     return n - n_test, n_test
 

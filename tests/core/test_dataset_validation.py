@@ -183,7 +183,7 @@ def test_dataframe_messages_name_rows_without_lines() -> None:
     assert issue.line is None
 
 
-@pytest.mark.parametrize("test_size", [0.0, 1.0, -1, 0, "0.2", True])
+@pytest.mark.parametrize("test_size", [0.0, 1.0, -1, 0, "0.2", True, 9, 100])
 def test_bad_test_size_is_a_configuration_error(tmp_path: Path, test_size: object) -> None:
     ds = _load(tmp_path, "text,label\n" + _clean_rows())
     with pytest.raises(ConfigurationError, match="test_size="):
