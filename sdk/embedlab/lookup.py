@@ -90,7 +90,7 @@ def get_embedder(name: str, **options: Any) -> Embedder:
         if found is not None:
             return load_custom_model(found).embedder()
     _require(entry, "provider")
-    return entry.factory(model or entry.default_model, **options)  # type: ignore[no-any-return]
+    return entry.factory(model or entry.default_model, **options)
 
 
 def get_finetuner(provider: str, method: str | None = None, **options: Any) -> Finetuner:
@@ -126,7 +126,7 @@ def get_finetuner(provider: str, method: str | None = None, **options: Any) -> F
     _require(entry, "finetuner for")
     if model is not None:
         options.setdefault("base_model", model)
-    return entry.factory(provider=name, **options)  # type: ignore[no-any-return]
+    return entry.factory(provider=name, **options)
 
 
 def visualizers() -> list[VisualizerEntry]:
@@ -140,7 +140,7 @@ def get_visualizer(name: str) -> Visualizer:
     if name not in entries:
         raise _unknown("visualizer", name, list(entries))
     _require(entries[name], "visualizer")
-    return entries[name].factory()  # type: ignore[no-any-return]
+    return entries[name].factory()
 
 
 def providers() -> list[ProviderInfo]:

@@ -8,6 +8,7 @@ with a warning and kept in :func:`failures`, so ``embedlab providers`` can show 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import threading
@@ -148,7 +149,7 @@ def _build() -> Registry:
 
     candidates: list[tuple[str, str, str, Callable[[], Any]]] = [
         (module.rsplit(".", 1)[-1], "builtin", __version__,
-         lambda module=module: importlib.import_module(module))
+         functools.partial(importlib.import_module, module))
         for module in BUILTIN_PLUGINS
     ]
     allowed = _allowed_entry_points()
@@ -183,9 +184,10 @@ def _build() -> Registry:
     for hook_name, (kind, entry_cls) in _HOOKS.items():
         hook = getattr(pm.hook, hook_name)
         for impl in hook.get_hookimpls():
-            info = next((i for i, p in loaded if p is impl.plugin), None)
-            if info is None or info.error:
+            found = next((i for i, p in loaded if p is impl.plugin), None)
+            if found is None or found.error:
                 continue
+            info = found
             pending: list[Entry] = []
 
             def register(*args: Any, _cls: type[Entry] = entry_cls,
