@@ -1,0 +1,71 @@
+"""Time the README's first command: ``embedlab compare --provider local --out DIR`` on the
+shipped sample, in a fresh process with an empty embedding cache, and report its wall time,
+peak memory (max RSS of the child) and the per-step timings from ``report.json``.
+
+Usage: ``.venv/bin/python bench/compare.py [--runs N] [--keep DIR] [-- extra compare args]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EMBEDLAB = ROOT / ".venv" / "bin" / "embedlab"
+
+
+def run_once(extra: list[str], keep: Path | None) -> dict[str, object]:
+    """One cold run (fresh EMBEDLAB_HOME, so nothing is cached); returns its measurements."""
+    with tempfile.TemporaryDirectory(prefix="embedlab-bench-") as tmp:
+        out = keep or Path(tmp) / "run"
+        if keep is not None and keep.exists():
+            shutil.rmtree(keep)
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "EMBEDLAB_HOME": str(Path(tmp) / "home"),
+               "EMBEDLAB_PROGRESS": "0"}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.run([str(EMBEDLAB), "compare", "--provider", "local", "--out",
+                               str(out), *extra], env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if proc.returncode != 0:
+            sys.exit(f"compare failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        return {
+            "wall_s": round(wall, 1),
+            "cpu_s": round((after.ru_utime - before.ru_utime)
+                           + (after.ru_stime - before.ru_stime), 1),
+            # ru_maxrss is in KiB on Linux: the largest child so far (ours is the only one).
+            "peak_rss_mib": round(after.ru_maxrss / 1024),
+            "timings": report["timings"],
+            "baseline": {k: report["metrics"]["baseline"][k]
+                         for k in ("accuracy", "f1_macro", "knn_accuracy", "silhouette")},
+            "custom": {k: report["metrics"]["custom"][k]
+                       for k in ("accuracy", "f1_macro", "knn_accuracy", "silhouette")},
+            "training": report["custom_model"].get("training_metrics", {}),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="write the report here instead of a temporary directory")
+    args, extra = parser.parse_known_args()
+    extra = [a for a in extra if a != "--"]
+    load = os.getloadavg()
+    print(f"cpus {os.cpu_count()}, load average before {load[0]:.1f}", file=sys.stderr)
+    results = [run_once(extra, args.keep) for _ in range(args.runs)]
+    print(json.dumps({"load_average_before": round(load[0], 1), "runs": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
