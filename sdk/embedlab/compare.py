@@ -109,10 +109,14 @@ class Comparison:
 
 def load_for_comparison(dataset: Dataset | str | Path | Any, *, text_column: str = "text",
                         label_column: str = "label", encoding: str = "utf-8") -> Dataset:
-    """A :class:`Dataset` as given, or loaded from a path, DataFrame or records."""
+    """A :class:`Dataset` as given, or loaded from a path, DataFrame or records; ``None`` is
+    the shipped sample."""
     from .dataset import Dataset
     from .loaders import load_dataset
+    from .sample import load_sample_dataset
 
+    if dataset is None:
+        return load_sample_dataset()
     if isinstance(dataset, Dataset):
         return dataset
     return load_dataset(dataset, text_column=text_column, label_column=label_column,
@@ -120,7 +124,7 @@ def load_for_comparison(dataset: Dataset | str | Path | Any, *, text_column: str
 
 
 def compare(
-    dataset: Dataset | str | Path | Any,
+    dataset: Dataset | str | Path | Any = None,
     provider: str = "local",
     *,
     baseline_model: str | None = None,
@@ -145,6 +149,9 @@ def compare(
     steps: StepLog | None = None,
 ) -> Comparison:
     """Finetune a model on ``dataset`` and measure it against its baseline on a held-out split.
+
+    ``dataset`` is a :class:`~embedlab.dataset.Dataset`, a file path, a DataFrame or records;
+    ``None`` uses the shipped airline-intents sample (and says so).
 
     ``provider`` is a provider name, or ``provider:model`` (or give ``baseline_model``);
     ``method`` is ``"full"`` or ``"adapter"`` (the provider's default when ``None``). The
@@ -173,6 +180,8 @@ def compare(
     model_name = baseline_model or model_in_name
     spec = f"{provider_name}:{model_name}" if model_name else provider_name
 
+    if dataset is None:
+        log.say("no dataset given: using the shipped airline-intents sample")
     with log.step("load"):
         data = load_for_comparison(dataset, text_column=text_column,
                                    label_column=label_column, encoding=encoding)

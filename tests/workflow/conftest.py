@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import embedlab
@@ -11,7 +11,8 @@ import pytest
 from embedlab.testing import use_fake_provider
 
 
-def write_subset(path: Path, per_class: int, *, extra: list[tuple[str, str]] = ()) -> Path:
+def write_subset(path: Path, per_class: int, *,
+                 extra: Sequence[tuple[str, str]] = ()) -> Path:
     """The first ``per_class`` rows of each class of the shipped sample, as a CSV."""
     dataset = embedlab.load_sample_dataset()
     taken: dict[str, int] = {}

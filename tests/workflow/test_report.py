@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import embedlab
@@ -167,3 +168,14 @@ def test_api_key_never_reaches_the_report(fake_provider: str, tiny_csv: Path,
         if path.is_file():
             assert secret.encode() not in path.read_bytes(), path
     assert secret not in repr(comparison) and secret not in comparison._repr_html_()
+
+
+def test_compare_without_a_dataset_uses_the_sample(fake_provider: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    comparison = embedlab.compare(provider=fake_provider, method="adapter", projection="pca",
+                                  max_steps=5, progress=False)
+    assert comparison.dataset.fingerprint == embedlab.load_sample_dataset().fingerprint
+    assert len(comparison.test) == math.ceil(0.2 * len(comparison.dataset))  # sklearn rounds up
+    err = capsys.readouterr().err
+    assert "shipped airline-intents sample" in err
+    assert "[1/8] load ..." in err and "[8/8] project to 2-D (pca) done" in err
