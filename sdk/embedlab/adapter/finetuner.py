@@ -34,9 +34,17 @@ _EXTRA = {f.name for f in fields(TrainingSettings)} - {
     "epochs", "batch_size", "learning_rate", "max_steps", "patience", "seed"}
 
 
+def torch_available() -> bool:
+    """Whether torch can be imported here (without importing it)."""
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def default_trainer() -> str:
     """``torch`` when it is installed, else ``scikit-learn``."""
-    return "torch" if importlib.util.find_spec("torch") is not None else "scikit-learn"
+    return "torch" if torch_available() else "scikit-learn"
 
 
 class AdapterFinetuner(Finetuner):
@@ -194,7 +202,7 @@ def _settings(config: FinetuneConfig) -> tuple[str, TrainingSettings]:
              "patience": config.patience}
     settings = TrainingSettings(seed=config.seed, **{k: v for k, v in given.items()
                                                      if v is not None}, **extra)
-    if settings.epochs < 1 or settings.batch_size < 2 or settings.learning_rate <= 0:
+    if settings.epochs < 1 or (settings.batch_size or 2) < 2 or settings.learning_rate <= 0:
         raise ConfigurationError(
             "the adapter needs epochs >= 1, batch_size >= 2 and learning_rate > 0; got "
             f"{settings.epochs}, {settings.batch_size}, {settings.learning_rate}")
@@ -238,7 +246,7 @@ def _train(trainer: str, x_train: np.ndarray, y_train: np.ndarray, x_val: np.nda
            progress: bool) -> TrainingResult:
     """Run the chosen trainer."""
     if trainer == "torch":
-        if importlib.util.find_spec("torch") is None:
+        if not torch_available():
             raise ConfigurationError(
                 "trainer='torch' needs torch, which is not installed; pip install torch, or "
                 "use trainer='scikit-learn'")

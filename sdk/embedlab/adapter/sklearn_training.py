@@ -55,15 +55,16 @@ def train_linear_head(
                                 else 0)) + 1)
     has_val = x_val is not None and y_val is not None and len(x_val) > 0
     xv = l2_normalize(x_val) if has_val else None  # type: ignore[arg-type]
+    batch_size = s.batch_size or 200  # scikit-learn's own default
     clf = MLPClassifier(hidden_layer_sizes=(x.shape[1],), activation="identity",
-                        solver="adam", alpha=s.weight_decay, batch_size=min(s.batch_size, len(x)),
+                        solver="adam", alpha=s.weight_decay, batch_size=min(batch_size, len(x)),
                         learning_rate_init=s.learning_rate, random_state=s.seed,
                         shuffle=True)
     result = TrainingResult(head=Head("linear", {"weight": np.eye(x.shape[1], dtype=np.float32),
                                                  "bias": np.zeros(x.shape[1], np.float32)}))
     best_loss, stale = float("inf"), 0
     best: tuple[Any, Any] | None = None
-    steps_per_epoch = -(-len(x) // min(s.batch_size, len(x)))
+    steps_per_epoch = -(-len(x) // min(batch_size, len(x)))
     bar = tqdm(range(1, s.epochs + 1), desc="training adapter head (scikit-learn)",
                unit="epoch", disable=not progress, leave=False)
     with threadpool_limits(limits=s.threads), warnings.catch_warnings():

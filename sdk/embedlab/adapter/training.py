@@ -19,10 +19,10 @@ if TYPE_CHECKING:
     import numpy as np
     import torch
 
-__all__ = ["LOSSES", "TrainingResult", "TrainingSettings", "train_head"]
+__all__ = ["LOSSES", "TrainingResult", "TrainingSettings", "default_batch_size", "train_head"]
 
 #: Class-aware losses the trainer offers.
-LOSSES: tuple[str, ...] = ("proxy", "supcon")
+LOSSES: tuple[str, ...] = ("proxy", "supcon", "proxy+supcon")
 
 
 @dataclass
@@ -30,9 +30,11 @@ class TrainingSettings:
     """Hyperparameters of one head training run (all recorded in the model card)."""
 
     head: str = "mlp"
-    loss: str = "supcon"
+    loss: str = "proxy+supcon"
     epochs: int = 50
-    batch_size: int = 128
+    #: Rows per step (``None``: an eighth of the training rows, between 16 and 128, so a
+    #: small dataset still gets several steps an epoch).
+    batch_size: int | None = None
     learning_rate: float = 3e-3
     weight_decay: float = 1e-4
     patience: int = 5
@@ -76,6 +78,11 @@ class TrainingResult:
             "validation_loss": best.get("validation_loss"),
             "history": self.history,
         }
+
+
+def default_batch_size(rows: int) -> int:
+    """An eighth of the rows, kept between 16 and 128."""
+    return max(16, min(128, rows // 8))
 
 
 def _module(kind: str, dim: int, hidden: int) -> torch.nn.Module:
@@ -145,7 +152,7 @@ class _Objective:
         self.loss = loss
         self.temperature = temperature
         self.proxies: torch.nn.Parameter | None = None
-        if loss == "proxy":
+        if loss in ("proxy", "proxy+supcon"):
             means = torch.zeros(n_classes, x.shape[1]).index_add_(0, y, x)
             self.proxies = torch.nn.Parameter(torch.nn.functional.normalize(means, dim=1))
 
@@ -158,15 +165,22 @@ class _Objective:
         if self.proxies is None:
             return _supcon(z, y, self.temperature)
         p = torch.nn.functional.normalize(self.proxies, dim=1)
-        return torch.nn.functional.cross_entropy(z @ p.T / self.temperature, y)
+        proxy = torch.nn.functional.cross_entropy(z @ p.T / self.temperature, y)
+        if self.loss == "proxy":
+            return proxy
+        contrastive = _supcon(z, y, self.temperature)
+        return proxy if contrastive is None else proxy + contrastive
 
     def evaluate(self, z: torch.Tensor, y: torch.Tensor) -> float:
         """Loss over a whole (validation) set, in chunks of anchors for ``supcon``."""
         import torch
 
+        proxy = 0.0
         if self.proxies is not None:
             p = torch.nn.functional.normalize(self.proxies, dim=1)
-            return float(torch.nn.functional.cross_entropy(z @ p.T / self.temperature, y))
+            proxy = float(torch.nn.functional.cross_entropy(z @ p.T / self.temperature, y))
+            if self.loss == "proxy":
+                return proxy
         total, weight = 0.0, 0
         for start in range(0, z.shape[0], 1024):
             stop = min(start + 1024, z.shape[0])
@@ -181,7 +195,7 @@ class _Objective:
             per_row = -(log_prob.masked_fill(~positives, 0.0).sum(1)[ok] / counts[ok])
             total += float(per_row.sum())
             weight += int(ok.sum())
-        return total / weight if weight else float("nan")
+        return proxy + (total / weight if weight else 0.0)
 
 
 def train_head(
@@ -239,6 +253,7 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
     dim = int(x.shape[1])
     n_classes = int(max(int(y.max()), int(yv.max()) if yv is not None else 0)) + 1
     model = _module(s.head, dim, s.hidden_dim or min(dim, 256))
+    batch_size = s.batch_size or default_batch_size(len(x))
     objective = _Objective(s.loss, x, y, n_classes, s.temperature)
     optimizer = torch.optim.AdamW(
         [{"params": list(model.parameters()), "weight_decay": s.weight_decay},
@@ -255,8 +270,8 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
         model.train()
         order = torch.randperm(len(x), generator=generator)
         losses: list[float] = []
-        for start in range(0, len(order), s.batch_size):
-            idx = order[start:start + s.batch_size]
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
             loss = objective(model(x[idx]), y[idx])
             if loss is None:
                 continue
