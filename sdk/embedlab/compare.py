@@ -180,6 +180,14 @@ def compare(
     model_name = baseline_model or model_in_name
     spec = f"{provider_name}:{model_name}" if model_name else provider_name
 
+    # Names and options are checked before any data is read (constructing is cheap).
+    embedder = get_embedder(spec, **dict(embedder_options or {}))
+    options = dict(finetuner_options or {})
+    finetuner = get_finetuner(spec, method=method, **options)
+    if finetuner.method == "adapter" and "embedder" not in options:
+        # The adapter trains on the very embedder measured as the baseline: same options
+        # (dimensions, endpoint, key), same cache, so its vectors are embedded only once.
+        finetuner = get_finetuner(spec, method=method, embedder=embedder, **options)
     if dataset is None:
         log.say("no dataset given: using the shipped airline-intents sample")
     with log.step("load"):
@@ -195,7 +203,6 @@ def compare(
         log.say(f"    {len(train)} train rows, {len(test)} test rows, "
                 f"{len(data.classes)} classes")
 
-    embedder = get_embedder(spec, **dict(embedder_options or {}))
     with log.step(f"embed with the baseline {embedder.name}", "embed_baseline"):
         base_train = embedder.embed(list(train.texts), input_type, cache=cache,
                                     progress=progress)
@@ -207,7 +214,6 @@ def compare(
                                    "learning_rate": learning_rate,
                                    "max_steps": max_steps}.items() if v is not None}
     cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
-    finetuner = get_finetuner(spec, method=method, **dict(finetuner_options or {}))
     with log.step(f"finetune ({finetuner.method})", "finetune"):
         custom = finetuner.finetune(train, None, cfg)
 
