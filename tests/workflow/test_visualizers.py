@@ -103,3 +103,12 @@ def test_html_escapes_context_strings() -> None:
     for raw in ("<script>x()", "<img src=y>", "m<i>", "<b>t</b>"):
         assert raw not in page
     assert "&lt;script&gt;x()&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("n", [3, 10, 75])
+def test_every_class_gets_its_own_colour(n: int) -> None:
+    from embedlab.visualizers._palette import class_colors
+
+    colors = class_colors([f"c{i}" for i in range(n)])
+    assert len(set(colors.values())) == n
+    assert all(re.fullmatch(r"#[0-9a-fA-F]{6}", c) for c in colors.values())

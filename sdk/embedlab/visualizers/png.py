@@ -61,8 +61,11 @@ class PngVisualizer(Visualizer):
             ax.set_yticks([])
             ax.set_aspect("equal", adjustable="datalim")
         handles, names = axes[0].get_legend_handles_labels()
+        # Many classes: more legend columns in smaller type, so the legend stays beside the maps.
+        columns = max(1, math.ceil(len(names) / 30))
         fig.legend(handles, names, loc="outside right center", title="label",
-                   fontsize=9, markerscale=1.5, frameon=False)
+                   fontsize=9 if len(names) <= 30 else 6, markerscale=1.5, frameon=False,
+                   ncols=columns)
         if title:
             fig.suptitle(title, fontsize=13)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
