@@ -42,7 +42,7 @@ class TrainingSettings:
     #: Hidden width of the ``mlp`` head (``None``: 256, or the input dimension if smaller).
     hidden_dim: int | None = None
     #: Softmax temperature of both losses.
-    temperature: float = 0.1
+    temperature: float = 0.3
     max_steps: int | None = None
     #: torch threads while training (``None``: torch's default). One is fastest for heads
     #: this small on a shared CPU; the previous setting is restored afterwards.
