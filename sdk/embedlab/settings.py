@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["cache_dir", "cache_enabled", "data_dir", "env_flag"]
+__all__ = ["cache_dir", "cache_enabled", "data_dir", "env_flag", "env_rate"]
 
 
 def env_flag(name: str) -> bool | None:
@@ -22,6 +22,25 @@ def env_flag(name: str) -> bool | None:
     if value is None or value.strip() == "":
         return None
     return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def env_rate(name: str, default: float | None) -> float | None:
+    """A per-minute limit from variable ``name``: a positive number, ``none`` (no limit), or
+    ``default`` when unset. Lets a CLI user match a key's own limits without code."""
+    from .errors import ConfigurationError
+
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"none", "off", "0"}:
+        return None
+    try:
+        rate = float(value.replace("_", "").replace(",", ""))
+    except ValueError:
+        rate = -1.0
+    if rate <= 0:
+        raise ConfigurationError(f"{name}={value!r}: give a positive number a minute, or none")
+    return rate
 
 
 def _home() -> Path | None:
