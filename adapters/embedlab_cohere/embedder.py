@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from embedlab.errors import (
     MalformedResponseError,
 )
 from embedlab.secret import Secret
+from embedlab.settings import env_rate
 
 from .errors import KEY_VARIABLES, translate
 from .models import DIMENSIONS, INPUT_TOKENS, V4_DIMENSIONS, supports_output_dimension
@@ -28,6 +30,9 @@ __all__ = ["CohereEmbedder"]
 
 #: Environment variable holding another endpoint (a proxy, a test server).
 URL_VARIABLE = "CO_API_URL"
+#: Environment variable with the key's inputs a minute (the CLI has no option for it).
+RATE_VARIABLE = "EMBEDLAB_COHERE_INPUTS_PER_MINUTE"
+DEFAULT_INPUTS_PER_MINUTE = 2000.0
 _TRUNCATE = {"END": "END", "START": "START", "NONE": "NONE", True: "END", False: "NONE"}
 
 
@@ -37,7 +42,8 @@ class CohereEmbedder(Embedder):
     Options: ``api_key`` (default ``CO_API_KEY`` or ``COHERE_API_KEY``), ``base_url``
     (default ``CO_API_URL``), ``output_dimension`` (alias ``dimensions``; embed-v4 only),
     ``truncate`` (``"END"``, ``"START"`` or ``"NONE"``), ``inputs_per_minute`` (the key's
-    rate, default 2,000), ``max_concurrency``, ``timeout`` in seconds, ``input_type``.
+    rate: default ``EMBEDLAB_COHERE_INPUTS_PER_MINUTE`` or 2,000; ``None`` for no pacing),
+    ``max_concurrency``, ``timeout`` in seconds, ``input_type``.
     """
 
     provider = "cohere"
@@ -49,7 +55,7 @@ class CohereEmbedder(Embedder):
     def __init__(self, model: str = "embed-english-v3.0", *, api_key: str | None = None,
                  base_url: str | None = None, output_dimension: int | None = None,
                  dimensions: int | None = None, truncate: str | bool = "END",
-                 inputs_per_minute: float | None = 2000.0, max_concurrency: int = 8,
+                 inputs_per_minute: float | EllipsisType | None = ..., max_concurrency: int = 8,
                  timeout: float = 60.0, input_type: str | None = None) -> None:
         if not model:
             raise ConfigurationError("cohere: give a model name, e.g. embed-english-v3.0")
@@ -83,15 +89,23 @@ class CohereEmbedder(Embedder):
         if max_concurrency < 1:
             raise ConfigurationError("cohere: max_concurrency must be at least 1")
         self.max_concurrency = max_concurrency
-        self.inputs_per_minute = inputs_per_minute
+        self.inputs_per_minute = (env_rate(RATE_VARIABLE, DEFAULT_INPUTS_PER_MINUTE)
+                                  if inputs_per_minute is ... else inputs_per_minute)
         self.timeout = timeout
         self._client: Any = None
         self._lock = threading.Lock()
+        # Make the client now when a key is at hand: built inside the first (paced) call,
+        # its set-up time (most of a second for the SDK) would bunch the first requests.
+        if self._has_key():
+            self.client()
 
     # -- configuration read when the client is made ------------------------------------------
 
     def _endpoint(self) -> str | None:
         return self._base_url or os.environ.get(URL_VARIABLE) or None
+
+    def _has_key(self) -> bool:
+        return bool(self._key) or any(os.environ.get(v, "").strip() for v in KEY_VARIABLES)
 
     def _api_key(self) -> Secret:
         if self._key:

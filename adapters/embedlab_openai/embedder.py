@@ -8,6 +8,7 @@ import base64
 import os
 import threading
 from collections.abc import Sequence
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from embedlab.errors import (
     MalformedResponseError,
 )
 from embedlab.secret import Secret
+from embedlab.settings import env_rate
 
 from .errors import KEY_VARIABLE, translate
 from .models import (
@@ -38,6 +40,10 @@ __all__ = ["OpenAIEmbedder"]
 
 #: Environment variable holding another endpoint (a proxy, vLLM, Ollama, a test server).
 URL_VARIABLE = "OPENAI_BASE_URL"
+#: Environment variables with the key's limits (the CLI has no options for them).
+RATE_VARIABLES = ("EMBEDLAB_OPENAI_REQUESTS_PER_MINUTE", "EMBEDLAB_OPENAI_TOKENS_PER_MINUTE")
+DEFAULT_REQUESTS_PER_MINUTE = 3000.0
+DEFAULT_TOKENS_PER_MINUTE = 1_000_000.0
 
 
 class OpenAIEmbedder(Embedder):
@@ -46,9 +52,11 @@ class OpenAIEmbedder(Embedder):
     Options: ``api_key`` (default ``OPENAI_API_KEY``), ``base_url`` (default
     ``OPENAI_BASE_URL``), ``dimensions`` (text-embedding-3 models), ``truncate`` (``True``:
     cut inputs over ``max_input_tokens``, default 8,192; ``False``: refuse them),
-    ``requests_per_minute`` and ``tokens_per_minute`` (the key's limits, default 3,000 and
-    1,000,000), ``max_concurrency``, ``timeout`` in seconds, ``empty`` (``"space"``: send an
-    empty text as one space, which OpenAI accepts; ``"error"``: refuse it).
+    ``requests_per_minute`` and ``tokens_per_minute`` (the key's limits: default
+    ``EMBEDLAB_OPENAI_REQUESTS_PER_MINUTE`` / ``EMBEDLAB_OPENAI_TOKENS_PER_MINUTE`` or 3,000 and
+    1,000,000; ``None`` for no pacing), ``max_concurrency``, ``timeout`` in seconds,
+    ``empty`` (``"space"``: send an empty text as one space, which OpenAI accepts;
+    ``"error"``: refuse it).
     OpenAI has no input types: every embedlab input type is accepted and gives the same vector.
     """
 
@@ -62,8 +70,8 @@ class OpenAIEmbedder(Embedder):
     def __init__(self, model: str = "text-embedding-3-small", *, api_key: str | None = None,
                  base_url: str | None = None, dimensions: int | None = None,
                  truncate: bool = True, max_input_tokens: int | None = None,
-                 requests_per_minute: float | None = 3000.0,
-                 tokens_per_minute: float | None = 1_000_000.0, max_concurrency: int = 8,
+                 requests_per_minute: float | EllipsisType | None = ...,
+                 tokens_per_minute: float | EllipsisType | None = ..., max_concurrency: int = 8,
                  timeout: float = 60.0, empty: str = "space",
                  exact_tokens: bool = True) -> None:
         if not model:
@@ -92,18 +100,27 @@ class OpenAIEmbedder(Embedder):
         if max_concurrency < 1:
             raise ConfigurationError("openai: max_concurrency must be at least 1")
         self.max_concurrency = max_concurrency
-        self.requests_per_minute = requests_per_minute
-        self.tokens_per_minute = tokens_per_minute
+        self.requests_per_minute = (env_rate(RATE_VARIABLES[0], DEFAULT_REQUESTS_PER_MINUTE)
+                                    if requests_per_minute is ... else requests_per_minute)
+        self.tokens_per_minute = (env_rate(RATE_VARIABLES[1], DEFAULT_TOKENS_PER_MINUTE)
+                                  if tokens_per_minute is ... else tokens_per_minute)
         self.timeout = timeout
         # Exact counts only where the tokenizer is the model's; other servers get the bound.
         self.tokens: TokenCounter = token_counter(exact_tokens and native is not None)
         self._client: Any = None
         self._lock = threading.Lock()
+        # Make the client now when a key is at hand: built inside the first (paced) call,
+        # its set-up time (most of a second for the SDK) would bunch the first requests.
+        if self._has_key():
+            self.client()
 
     # -- configuration read when the client is made ------------------------------------------
 
     def _endpoint(self) -> str | None:
         return self._base_url or os.environ.get(URL_VARIABLE) or None
+
+    def _has_key(self) -> bool:
+        return bool(self._key) or bool(os.environ.get(KEY_VARIABLE, "").strip())
 
     def _api_key(self) -> Secret:
         if self._key:

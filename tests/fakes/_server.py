@@ -62,7 +62,9 @@ class Fault:
 
 class RateLimit:
     """Per-minute limits enforced like a provider: a token bucket per unit (inputs, requests,
-    tokens), refilled at ``limit / 60`` a second, holding at most ``burst_seconds`` of quota."""
+    tokens), refilled at ``limit / 60`` a second, holding at most ``burst_seconds`` of quota.
+    A request is refused (429) while the bucket holds less than it costs (or less than half
+    the bucket, for a request bigger than that); an admitted request may leave it in debt."""
 
     def __init__(self, per_minute: dict[str, float], *, burst_seconds: float = 1.0) -> None:
         self._rate = {unit: limit / 60.0 for unit, limit in per_minute.items()}
@@ -84,8 +86,9 @@ class RateLimit:
                                         self._level[unit] + elapsed * rate)
             wait = 0.0
             for unit, rate in self._rate.items():
-                # A request bigger than the bucket passes once the bucket is full (then owes).
-                need = min(cost.get(unit, 0.0), self._capacity[unit])
+                # A request bigger than half the bucket passes once the bucket is half full,
+                # and the bucket goes into debt: over time no more than the rate gets through.
+                need = min(cost.get(unit, 0.0), self._capacity[unit] / 2)
                 if self._level[unit] < need:
                     wait = max(wait, (need - self._level[unit]) / rate)
             if wait > 0:
@@ -236,6 +239,8 @@ class FakeServer:
             return None
         if not isinstance(request.body, dict):
             return Reply(400, self.error_body(400, "request body is not a JSON object"))
+        # An optional field sent as null counts as absent (SDKs differ in how they omit).
+        request.body = {k: v for k, v in request.body.items() if v is not None}
         if self.rate_limit is not None:
             wait = self.rate_limit.take(self.cost(request))
             if wait is not None:

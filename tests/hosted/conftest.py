@@ -18,7 +18,9 @@ from fakes import FakeCohere, FakeOpenAI
 COHERE_KEY = "co-SECRET-4f9a1c7e2b"
 OPENAI_KEY = "sk-SECRET-7d3e0b5a91"
 _PROVIDER_VARIABLES = ("CO_API_KEY", "COHERE_API_KEY", "CO_API_URL", "OPENAI_API_KEY",
-                       "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
+                       "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID",
+                       "EMBEDLAB_COHERE_INPUTS_PER_MINUTE", "EMBEDLAB_OPENAI_REQUESTS_PER_MINUTE",
+                       "EMBEDLAB_OPENAI_TOKENS_PER_MINUTE")
 
 
 @pytest.fixture(autouse=True)

@@ -84,9 +84,16 @@ def test_at_most_96_texts_a_call_sent_concurrently(make_cohere: Make,
     np.testing.assert_allclose(result, expected, atol=1e-5)
 
 
-def test_rate_defaults_to_2000_inputs_a_minute_and_is_configurable() -> None:
+def test_rate_defaults_to_2000_inputs_a_minute_and_is_configurable(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     assert embedlab.get_embedder("cohere").inputs_per_minute == 2000
     assert embedlab.get_embedder("cohere", inputs_per_minute=12_000).inputs_per_minute == 12_000
+    monkeypatch.setenv("EMBEDLAB_COHERE_INPUTS_PER_MINUTE", "10,000")
+    assert embedlab.get_embedder("cohere").inputs_per_minute == 10_000
+    assert embedlab.get_embedder("cohere", inputs_per_minute=None).inputs_per_minute is None
+    monkeypatch.setenv("EMBEDLAB_COHERE_INPUTS_PER_MINUTE", "fast")
+    with pytest.raises(ConfigurationError, match="EMBEDLAB_COHERE_INPUTS_PER_MINUTE"):
+        embedlab.get_embedder("cohere")
 
 
 def test_one_call_over_96_texts_is_refused_before_sending(make_cohere: Make,

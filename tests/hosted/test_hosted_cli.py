@@ -1,0 +1,53 @@
+"""``embedlab compare`` end to end from the CLI, against the fake Cohere and OpenAI servers:
+baseline embeddings, the adapter finetuner over them, the report, and no key anywhere."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from embedlab.cli import cli
+from fakes import FakeCohere, FakeOpenAI
+
+
+def _run_compare(provider: str, out: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, ["compare", "--provider", provider, "--out", str(out),
+                                      "--projection", "pca", "--quiet", "--json"])
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout[result.stdout.index("{"):]))
+
+
+def _assert_no_key(out: Path, key: str) -> None:
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert key.encode() not in path.read_bytes(), f"the key is in {path}"
+
+
+def test_compare_with_cohere_from_the_cli(fake_cohere: FakeCohere, cohere_key: str,
+                                         tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CO_API_KEY", cohere_key)
+    monkeypatch.setenv("CO_API_URL", fake_cohere.url)
+    monkeypatch.setenv("EMBEDLAB_COHERE_INPUTS_PER_MINUTE", "none")  # the fake has no limit
+    report = _run_compare("cohere:embed-english-light-v3.0", tmp_path / "run")
+    assert (tmp_path / "run" / "report.html").is_file()
+    assert set(report["metrics"]) == {"baseline", "custom"}
+    assert fake_cohere.requests, "nothing reached the fake Cohere server"
+    assert {r.body["input_type"] for r in fake_cohere.requests} == {"classification"}
+    _assert_no_key(tmp_path / "run", cohere_key)
+
+
+def test_compare_with_openai_from_the_cli(fake_openai: FakeOpenAI, openai_key: str,
+                                         tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", openai_key)
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("EMBEDLAB_OPENAI_REQUESTS_PER_MINUTE", "none")
+    report = _run_compare("openai:text-embedding-3-small", tmp_path / "run")
+    assert (tmp_path / "run" / "report.html").is_file()
+    assert set(report["metrics"]) == {"baseline", "custom"}
+    assert fake_openai.requests, "nothing reached the fake OpenAI server"
+    _assert_no_key(tmp_path / "run", openai_key)
