@@ -51,3 +51,15 @@ def test_compare_with_openai_from_the_cli(fake_openai: FakeOpenAI, openai_key: s
     assert set(report["metrics"]) == {"baseline", "custom"}
     assert fake_openai.requests, "nothing reached the fake OpenAI server"
     _assert_no_key(tmp_path / "run", openai_key)
+
+
+@pytest.mark.parametrize(("provider", "variable"), [("cohere", "CO_API_KEY"),
+                                                    ("openai", "OPENAI_API_KEY")])
+def test_compare_without_a_key_says_which_variable_to_set(provider: str, variable: str,
+                                                          tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["compare", "--provider", provider, "--out",
+                                      str(tmp_path / "run"), "--quiet"])
+    assert result.exit_code != 0
+    assert variable in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "run" / "report.html").exists()
