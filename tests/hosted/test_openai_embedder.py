@@ -269,7 +269,8 @@ def test_the_key_never_shows(make_openai: Make, fake_openai: FakeOpenAI, openai_
 def test_limits_default_to_tier_one_and_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     embedder = embedlab.get_embedder("openai")
     assert (embedder.requests_per_minute, embedder.tokens_per_minute) == (3000, 1_000_000)
-    assert embedder.max_batch_size == 2048 and getattr(embedder, "max_tokens_per_request", None) == 300_000
+    assert embedder.max_batch_size == 2048
+    assert getattr(embedder, "max_tokens_per_request", None) == 300_000
     monkeypatch.setenv("EMBEDLAB_OPENAI_TOKENS_PER_MINUTE", "5000000")
     assert embedlab.get_embedder("openai").tokens_per_minute == 5_000_000
     assert embedlab.get_embedder("openai", requests_per_minute=500).requests_per_minute == 500
