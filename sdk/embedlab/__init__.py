@@ -43,14 +43,14 @@ from .visualizer import Projection, Visualizer
 
 if TYPE_CHECKING:
     from .cache import EmbeddingCache
-    from .compare import Comparison, compare
+    from .comparison import Comparison, compare
     from .sample import load_sample_dataset, sample_dataset_path
 
 # Names whose modules pull in more (sqlite, the workflow): imported on first use.
 _LAZY = {
     "EmbeddingCache": "embedlab.cache",
-    "compare": "embedlab.compare",
-    "Comparison": "embedlab.compare",
+    "compare": "embedlab.comparison",
+    "Comparison": "embedlab.comparison",
     "sample_dataset_path": "embedlab.sample",
     "load_sample_dataset": "embedlab.sample",
 }

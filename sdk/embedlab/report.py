@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from .compare import Comparison
+    from .comparison import Comparison
     from .steps import StepLog
 
 __all__ = ["REPORT_JSON", "build_report", "collect_versions", "write_report"]

@@ -55,7 +55,7 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
 
     Writes OUT/report.html, report.json, comparison.png, the embeddings and the custom model.
     """
-    from ..compare import compare, load_for_comparison
+    from ..comparison import compare, load_for_comparison
     from ..sample import sample_dataset_path
     from ..steps import StepLog
 
