@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .comparison import Comparison
     from .steps import StepLog
 
-__all__ = ["REPORT_JSON", "build_report", "collect_versions", "write_report"]
+__all__ = ["REPORT_JSON", "build_report", "check_output_dir", "collect_versions", "write_report"]
 
 #: The machine-readable report's file name; its presence marks a complete report.
 REPORT_JSON = "report.json"
@@ -137,7 +137,7 @@ def _save_embeddings(comparison: Comparison, directory: Path) -> list[str]:
     return written
 
 
-def _prepare_target(target: Path) -> None:
+def check_output_dir(target: Path) -> None:
     """Refuse to replace a directory that is not an earlier report (it may be the user's)."""
     if target.exists() and not target.is_dir():
         raise ConfigurationError(f"{target}: exists and is not a directory; choose another "
@@ -158,7 +158,7 @@ def write_report(comparison: Comparison, path: str | Path, *,
 
     log = steps or StepLog(2, quiet=True)
     target = Path(path).expanduser().resolve()
-    _prepare_target(target)
+    check_output_dir(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
     tmp.mkdir()

@@ -199,3 +199,17 @@ def test_compare_with_the_local_provider_on_a_small_subset(runner: CliRunner,
     loaded = embedlab.get_embedder(report["custom_model"]["id"])
     vectors = loaded.embed(["fare to boston"], cache=False)
     assert vectors.shape == (1, 384)
+
+
+def test_foreign_output_directory_is_refused_before_any_work(runner: CliRunner,
+                                                             fake_provider: str,
+                                                             tiny_csv: Path,
+                                                             tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = runner.invoke(cli, ["compare", str(tiny_csv), "-p", fake_provider, "--method",
+                                 "adapter", "--out", str(mine)])
+    assert result.exit_code == 2
+    assert "not empty" in result.stderr and "[1/10]" not in result.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]

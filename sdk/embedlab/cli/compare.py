@@ -56,6 +56,7 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
     Writes OUT/report.html, report.json, comparison.png, the embeddings and the custom model.
     """
     from ..comparison import compare, load_for_comparison
+    from ..report import check_output_dir
     from ..sample import sample_dataset_path
     from ..steps import StepLog
 
@@ -64,6 +65,7 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
         click.echo(f"No DATASET given: using the shipped sample {dataset} "
                    "(airline intents: airfare, airline, ground_service).", err=True)
     out_dir = Path(out) if out else Path("runs") / Path(dataset).stem
+    check_output_dir(out_dir.expanduser().resolve())  # fail now, not after the training
 
     if dry_run:
         from ..plan import plan_comparison
