@@ -10,6 +10,7 @@ Commands (run from the repository root with the project venv):
   logistic-regression probe on the same test rows (macro-F1) and by cosine silhouette.
 - ``python bench/local.py losses``: the local finetuner with each candidate loss, to choose
   the default (scored on the validation split; test shown for reference).
+- ``python bench/local.py configs '{"learning_rate": 1e-4}' ...``: the same for settings.
 
 SetFit is not a dependency of embedlab: install it apart, e.g.
 ``pip install --no-deps --target bench/_work/site setfit evaluate`` (it must not change
@@ -63,9 +64,12 @@ def run_embedlab(extra: dict[str, Any]) -> dict[str, Any]:
     from embedlab_local.finetuner import LocalFinetuner
 
     subset = load_clinc_subset()
+    options = dict(extra)
+    config = FinetuneConfig(progress=False, learning_rate=options.pop("learning_rate", None),
+                            batch_size=options.pop("batch_size", None),
+                            patience=options.pop("patience", None), extra=options)
     started = time.perf_counter()
-    custom = LocalFinetuner().finetune(subset.train, subset.validation,
-                                       FinetuneConfig(progress=False, extra=extra))
+    custom = LocalFinetuner().finetune(subset.train, subset.validation, config)
     train_seconds = time.perf_counter() - started
     embedder = custom.embedder()
     train_x = embedder.embed_batch(list(subset.train.texts), None)
@@ -192,16 +196,21 @@ def finetune(skip_setfit: bool) -> None:
 
 def losses(names: list[str]) -> None:
     """The local finetuner with each loss in ``names``; prints val and test macro-F1."""
+    configs([{"loss": name} for name in names], "losses")
+
+
+def configs(extras: list[dict[str, Any]], label: str = "configs") -> None:
+    """The local finetuner with each settings dict; prints val and test macro-F1."""
     results = []
-    for name in names:
-        result = _child("embedlab", {"loss": name})
+    for extra in extras:
+        result = _child("embedlab", extra)
         results.append(result)
-        print(f"{name}: val F1 {result['val_macro_f1']:.4f}  test F1 "
+        print(f"{json.dumps(extra)}: val F1 {result['val_macro_f1']:.4f}  test F1 "
               f"{result['test_macro_f1']:.4f}  silhouette {result['test_silhouette_cosine']:.4f}"
               f"  {result['train_seconds']:.0f}s  epochs {result['epochs_run']} "
               f"(best {result['best_epoch']})", flush=True)
     WORK.mkdir(exist_ok=True)
-    (WORK / "losses.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (WORK / f"{label}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
 def main() -> None:
@@ -216,6 +225,8 @@ def main() -> None:
     ls = sub.add_parser("losses")
     ls.add_argument("names", nargs="*", default=["batch_hard_soft_margin", "batch_all",
                                                  "batch_hard"])
+    cf = sub.add_parser("configs")
+    cf.add_argument("extras", nargs="+", help="JSON objects of settings")
     child = sub.add_parser("_child")
     child.add_argument("kind", choices=["embedlab", "setfit", "base"])
     child.add_argument("extra")
@@ -226,6 +237,8 @@ def main() -> None:
         finetune(args.skip_setfit)
     elif args.command == "losses":
         losses(args.names)
+    elif args.command == "configs":
+        configs([json.loads(e) for e in args.extras])
     else:
         runners = {"embedlab": lambda: run_embedlab(json.loads(args.extra)),
                    "setfit": run_setfit, "base": run_base}

@@ -39,10 +39,10 @@ class LocalEmbedder(Embedder):
                  revision: str | None = None) -> None:
         if batch_size < 1:
             raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
-        resolved = resolve_model(model)
+        resolved = resolve_model(model, revision)
         self.model = resolved.name
         self.path: Path = resolved.path
-        self.revision = revision or resolved.revision
+        self.revision = resolved.revision
         self.max_batch_size = batch_size
         self._device_request = device
         self._normalize = normalize

@@ -19,14 +19,14 @@ from embedlab import (
     Finetuner,
 )
 
-from .losses import DEFAULT_LOSS
+from .losses import DEFAULT_LOSS, LOSSES
 from .model import LocalCustomModel, custom_model_id
 from .resolve import DEFAULT_MODEL, resolve_model
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-__all__ = ["DEFAULTS", "LocalFinetuner"]
+__all__ = ["DEFAULTS", "EXTRA_OPTIONS", "LocalFinetuner"]
 
 #: Defaults chosen by measurement (bench/RESULTS.md); they hold from 300 to 20,000 rows:
 #: epochs are sized so small sets still get ~``target_steps`` updates, large sets one pass.
@@ -36,9 +36,12 @@ DEFAULTS: dict[str, Any] = {
     "learning_rate": 5e-5,
     "warmup_ratio": 0.1,
     "target_steps": 150,
-    "max_epochs": 10,
+    "max_epochs": 20,
     "patience": 2,
 }
+#: Keys ``FinetuneConfig.extra`` may hold for this finetuner.
+EXTRA_OPTIONS = frozenset({"loss", "margin", "distance", "warmup_ratio", "target_steps",
+                           "max_epochs"})
 
 
 class LocalFinetuner(Finetuner):
@@ -77,21 +80,32 @@ class LocalFinetuner(Finetuner):
     def _settings(config: FinetuneConfig, train_rows: int) -> dict[str, Any]:
         """The hyperparameters this run uses: the config where set, else DEFAULTS."""
         extra = dict(config.extra)
+        unknown = sorted(set(extra) - EXTRA_OPTIONS)
+        if unknown:
+            raise ConfigurationError(
+                f"unknown local finetuner option(s) {unknown} in FinetuneConfig.extra; "
+                f"known: {sorted(EXTRA_OPTIONS)}")
+        loss = extra.get("loss", DEFAULTS["loss"])
+        if loss not in LOSSES:
+            raise ConfigurationError(
+                f"unknown loss {loss!r} for the local finetuner; use one of {sorted(LOSSES)} "
+                "(FinetuneConfig(extra={'loss': ...}))")
         batch = config.batch_size or DEFAULTS["batch_size"]
         batch = max(4, min(batch, train_rows))
         batch -= batch % 2  # the group-by-label sampler needs an even batch
-        steps_per_epoch = max(1, train_rows // batch)
-        epochs = config.epochs or max(1, min(
-            int(extra.get("max_epochs", DEFAULTS["max_epochs"])),
-            math.ceil(int(extra.get("target_steps", DEFAULTS["target_steps"])) / steps_per_epoch)))
+        steps_per_epoch = max(1, math.ceil(train_rows / batch))
+        target_steps = int(extra.get("target_steps", DEFAULTS["target_steps"]))
+        max_epochs = int(extra.get("max_epochs", DEFAULTS["max_epochs"]))
+        epochs = config.epochs or max(1, min(max_epochs,
+                                             math.ceil(target_steps / steps_per_epoch)))
         return {
-            "loss": extra.pop("loss", DEFAULTS["loss"]),
-            "loss_options": {k: extra.pop(k) for k in ("margin", "distance") if k in extra},
+            "loss": loss,
+            "loss_options": {k: extra[k] for k in ("margin", "distance") if k in extra},
             "batch_size": batch,
             "learning_rate": config.learning_rate or DEFAULTS["learning_rate"],
             "epochs": epochs,
             "max_steps": config.max_steps,
-            "warmup_ratio": float(extra.pop("warmup_ratio", DEFAULTS["warmup_ratio"])),
+            "warmup_ratio": float(extra.get("warmup_ratio", DEFAULTS["warmup_ratio"])),
             "patience": config.patience or DEFAULTS["patience"],
             "seed": config.seed,
             "input_type": config.input_type,
@@ -179,7 +193,7 @@ class LocalFinetuner(Finetuner):
                 max_steps=settings["max_steps"] or -1,
                 per_device_train_batch_size=settings["batch_size"],
                 learning_rate=settings["learning_rate"],
-                warmup_ratio=settings["warmup_ratio"],
+                warmup_steps=settings["warmup_ratio"],  # a float below 1 is a ratio
                 batch_sampler=BatchSamplers.GROUP_BY_LABEL,
                 seed=settings["seed"],
                 data_seed=settings["seed"],

@@ -60,7 +60,9 @@ class LocalCustomModel(CustomModel):
         from .embedder import LocalEmbedder
 
         if self.path is not None:
-            return LocalEmbedder(str(self.path), revision=self.fingerprint, **options)
+            embedder = LocalEmbedder(str(self.path), revision=self.fingerprint, **options)
+            embedder.model = self.id  # the same name (and cache namespace) before and after saving
+            return embedder
         assert self._model is not None
         return LocalEmbedder.from_model(self._model, self.id, self.fingerprint,
                                         normalize=options.get("normalize", True),

