@@ -11,7 +11,6 @@ from typing import Any, cast
 
 import numpy as np
 import pytest
-
 from embedlab import (
     ConfigurationError,
     Dataset,
@@ -102,7 +101,6 @@ def test_saved_card_and_weights(trained: Any, tmp_path: Path) -> None:
 def test_early_stopping_keeps_the_best_epoch() -> None:
     """The stopping rule on scripted probe scores, with a real module's weights."""
     import torch
-
     from embedlab_local.training import EpochProbe
 
     layer = torch.nn.Linear(2, 2)
