@@ -10,11 +10,17 @@ OUT    ?= runs/sample
 
 # torch is installed first and pinned, so pip takes the CPU build on this machine instead
 # of downloading a multi-GB CUDA build.
-$(STAMP): pyproject.toml
+# The model2vec plugin is installed the way its users install it, from its own folder (not
+# editable), so the set-up reruns when its sources change.
+PLUGIN_FILES := $(shell find plugins/embedlab-model2vec -name '*.py' -path '*/src/*') \
+                plugins/embedlab-model2vec/pyproject.toml
+
+$(STAMP): pyproject.toml $(PLUGIN_FILES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet ./plugins/embedlab-model2vec
 	touch $(STAMP)
 
 venv: $(STAMP)  ## create .venv with embedlab and every extra
@@ -22,12 +28,15 @@ venv: $(STAMP)  ## create .venv with embedlab and every extra
 demo: $(STAMP)  ## the main job: compare baseline vs finetuned on the shipped sample, offline
 	HF_HUB_OFFLINE=1 $(BIN)/embedlab compare --provider local --out $(OUT)
 
-test: $(STAMP)  ## the test suite
+test: $(STAMP)  ## the test suite, the model2vec plugin's tests included (pyproject testpaths)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)  ## ruff and mypy on the package
 	$(BIN)/ruff check sdk adapters tests bench
 	$(BIN)/mypy sdk/embedlab adapters
 
+docs: $(STAMP)  ## build the documentation site into site/, failing on any warning
+	HF_HUB_OFFLINE=1 $(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache site
