@@ -31,9 +31,10 @@ demo: $(STAMP)  ## the main job: compare baseline vs finetuned on the shipped sa
 test: $(STAMP)  ## the test suite, the model2vec plugin's tests included (pyproject testpaths)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
-lint: $(STAMP)  ## ruff and mypy on the package
-	$(BIN)/ruff check sdk adapters tests bench
+lint: $(STAMP)  ## ruff and mypy on the package and the model2vec plugin
+	$(BIN)/ruff check sdk adapters tests bench plugins
 	$(BIN)/mypy sdk/embedlab adapters
+	$(BIN)/mypy plugins/embedlab-model2vec/src
 
 docs: $(STAMP)  ## build the documentation site into site/, failing on any warning
 	HF_HUB_OFFLINE=1 $(BIN)/mkdocs build --strict
