@@ -64,7 +64,7 @@ class Counter:
         embedder.embed_batch = counted
 
 
-def clinc() -> None:
+def clinc(full_finetune: bool = True) -> None:
     """Baseline vs adapters vs full finetune on the shared subset."""
     from clinc_subset import load_clinc_subset
     from embedlab import FinetuneConfig, get_embedder, get_finetuner
@@ -100,6 +100,8 @@ def clinc() -> None:
                   f"epoch {m['best_epoch']}/{m['epochs_run']}), {calls}, {scores}")
             rows.append((label, scores, seconds, calls))
     try:
+        if not full_finetune:
+            raise RuntimeError("skipped (--skip-full)")
         full = get_finetuner("local", method="full")
         started = time.perf_counter()
         model = full.finetune(subset.train, subset.validation, FinetuneConfig(progress=False))
@@ -187,7 +189,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("clinc")
+    p = sub.add_parser("clinc")
+    p.add_argument("--skip-full", action="store_true", help="leave out the full finetune")
     sub.add_parser("heads")
     p = sub.add_parser("speed")
     p.add_argument("--rows", type=int, default=10_000)
@@ -195,7 +198,7 @@ def main() -> None:
     p.add_argument("--classes", type=int, default=150)
     args = parser.parse_args()
     if args.command == "clinc":
-        clinc()
+        clinc(full_finetune=not args.skip_full)
     elif args.command == "heads":
         heads()
     else:

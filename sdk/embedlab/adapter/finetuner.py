@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigurationError, DatasetError, FinetuneError, ModelNotFoundError
 from ..finetuner import FinetuneConfig, Finetuner, read_card
 from .model import AdapterModel, public_options
-from .training import TrainingResult, TrainingSettings
+from .training import (
+    TrainingResult,
+    TrainingSettings,
+    default_batch_size,
+    default_learning_rate,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -123,10 +128,10 @@ class AdapterFinetuner(Finetuner):
         x_val, y_val = arrays(validation) if validation is not None else (None, None)
         result = _train(trainer, x_train, y_train, x_val, y_val, settings,
                         show_progress(config.progress))
-        return self._model(base, train, validation, val_note, config, settings, trainer,
+        return self._model(base, train, fit, validation, val_note, config, settings, trainer,
                            result, len(texts), embed_seconds, int(vectors.shape[1]))
 
-    def _model(self, base: Embedder, train: Dataset, validation: Dataset | None,
+    def _model(self, base: Embedder, train: Dataset, fit: Dataset, validation: Dataset | None,
                val_note: str, config: FinetuneConfig, settings: TrainingSettings,
                trainer: str, result: TrainingResult, distinct: int, embed_seconds: float,
                base_dimension: int) -> AdapterModel:
@@ -144,7 +149,11 @@ class AdapterFinetuner(Finetuner):
             "distinct_texts_embedded": distinct,
             "embed_seconds": round(embed_seconds, 3),
         }
-        hyper = {**settings.to_dict(), "input_type": config.input_type}
+        hyper = {**settings.to_dict(), "input_type": config.input_type,
+                 "learning_rate": settings.learning_rate or default_learning_rate(settings.head),
+                 "batch_size": settings.batch_size or default_batch_size(len(fit))}
+        if result.head.kind == "mlp":
+            hyper["hidden_dim"] = int(result.head.tensors["up.weight"].shape[0])
         if trainer == "scikit-learn":
             for unused in ("hidden_dim", "temperature", "loss"):
                 hyper.pop(unused, None)
@@ -202,7 +211,8 @@ def _settings(config: FinetuneConfig) -> tuple[str, TrainingSettings]:
              "patience": config.patience}
     settings = TrainingSettings(seed=config.seed, **{k: v for k, v in given.items()
                                                      if v is not None}, **extra)
-    if settings.epochs < 1 or (settings.batch_size or 2) < 2 or settings.learning_rate <= 0:
+    if settings.epochs < 1 or (settings.batch_size or 2) < 2 \
+            or (settings.learning_rate is not None and settings.learning_rate <= 0):
         raise ConfigurationError(
             "the adapter needs epochs >= 1, batch_size >= 2 and learning_rate > 0; got "
             f"{settings.epochs}, {settings.batch_size}, {settings.learning_rate}")

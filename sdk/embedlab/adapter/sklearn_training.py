@@ -15,7 +15,12 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from .head import Head
-from .training import TrainingResult, TrainingSettings
+from .training import (
+    TrainingResult,
+    TrainingSettings,
+    default_batch_size,
+    default_learning_rate,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,7 +37,8 @@ def train_linear_head(
     *,
     progress: bool = False,
 ) -> TrainingResult:
-    """Train a ``linear`` head with scikit-learn; same inputs and result as the torch trainer."""
+    """Train a ``linear`` head with scikit-learn; same inputs, defaults and result as the
+    torch trainer."""
     import numpy as np
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.metrics import log_loss
@@ -55,11 +61,12 @@ def train_linear_head(
                                 else 0)) + 1)
     has_val = x_val is not None and y_val is not None and len(x_val) > 0
     xv = l2_normalize(x_val) if has_val else None  # type: ignore[arg-type]
-    batch_size = s.batch_size or 200  # scikit-learn's own default
+    batch_size = s.batch_size or default_batch_size(len(x))
     clf = MLPClassifier(hidden_layer_sizes=(x.shape[1],), activation="identity",
-                        solver="adam", alpha=s.weight_decay, batch_size=min(batch_size, len(x)),
-                        learning_rate_init=s.learning_rate, random_state=s.seed,
-                        shuffle=True)
+                        solver="adam", alpha=s.weight_decay,
+                        batch_size=min(batch_size, len(x)),
+                        learning_rate_init=s.learning_rate or default_learning_rate("linear"),
+                        random_state=s.seed, shuffle=True)
     result = TrainingResult(head=Head("linear", {"weight": np.eye(x.shape[1], dtype=np.float32),
                                                  "bias": np.zeros(x.shape[1], np.float32)}))
     best_loss, stale = float("inf"), 0
