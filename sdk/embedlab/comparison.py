@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from .cache import EmbeddingCache
     from .dataset import Dataset
+    from .embedder import Embedder
     from .finetuner import CustomModel, FinetuneConfig
     from .visualizer import Projection
 
@@ -105,6 +106,15 @@ class Comparison:
                 f"{self.custom_model.id}: accuracy {fmt(base['accuracy'])} → "
                 f"{fmt(custom['accuracy'])}, silhouette {fmt(base['silhouette'])} → "
                 f"{fmt(custom['silhouette'])}>")
+
+
+def _embed_split(embedder: Embedder, train: Dataset, test: Dataset, input_type: str | None,
+                 cache: EmbeddingCache | bool | None, progress: bool | None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Embed train and test in one call (one progress bar), returned as two arrays."""
+    vectors = embedder.embed([*train.texts, *test.texts], input_type, cache=cache,
+                             progress=progress)
+    return vectors[:len(train)], vectors[len(train):]
 
 
 def load_for_comparison(dataset: Dataset | str | Path | Any, *, text_column: str = "text",
@@ -204,10 +214,8 @@ def compare(
                 f"{len(data.classes)} classes")
 
     with log.step(f"embed with the baseline {embedder.name}", "embed_baseline"):
-        base_train = embedder.embed(list(train.texts), input_type, cache=cache,
-                                    progress=progress)
-        base_test = embedder.embed(list(test.texts), input_type, cache=cache,
-                                   progress=progress)
+        base_train, base_test = _embed_split(embedder, train, test, input_type, cache,
+                                             progress)
 
     cfg = config or FinetuneConfig()
     overrides: dict[str, Any] = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
@@ -219,10 +227,8 @@ def compare(
 
     custom_embedder = custom.embedder()
     with log.step(f"embed with the custom model {custom.id}", "embed_custom"):
-        custom_train = custom_embedder.embed(list(train.texts), input_type, cache=cache,
-                                             progress=progress)
-        custom_test = custom_embedder.embed(list(test.texts), input_type, cache=cache,
-                                            progress=progress)
+        custom_train, custom_test = _embed_split(custom_embedder, train, test, input_type,
+                                                 cache, progress)
 
     with log.step("evaluate both models", "evaluate"):
         evaluations = {
@@ -251,7 +257,8 @@ def compare(
         "input_type": input_type,
         "projection": projection.lower(),
         "projection_fitted_on": "test split",
-        "finetune": cfg.to_dict(),
+        "finetune": {k: (_redact(v) if k == "extra" else v)
+                     for k, v in cfg.to_dict().items() if k != "progress"},
     }
     if embedder_options:
         settings["embedder_options"] = _redact(embedder_options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import embedlab
 import numpy as np
@@ -179,3 +180,32 @@ def test_compare_without_a_dataset_uses_the_sample(fake_provider: str,
     err = capsys.readouterr().err
     assert "shipped airline-intents sample" in err
     assert "[1/8] load ..." in err and "[8/8] project to 2-D (pca) done" in err
+
+
+class _CountingPlugin:
+    """Registers provider ``counted``: one shared FakeEmbedder, so the test can read its
+    request counter after the run."""
+
+    def __init__(self) -> None:
+        from embedlab.testing import FakeEmbedder
+
+        self.embedder = FakeEmbedder(max_batch_size=8)
+
+    @embedlab.hookimpl
+    def embedlab_register_embedders(self, register: Any) -> None:
+        register("counted", lambda model, **options: self.embedder, default_model="bow")
+
+
+def test_each_text_is_sent_to_the_provider_once(tiny_csv: Path) -> None:
+    from embedlab.testing import use_plugin
+
+    plugin = _CountingPlugin()
+    with use_plugin(plugin, "counted-provider"):
+        comparison = embedlab.compare(tiny_csv, "counted", method="adapter", test_size=0.3,
+                                      projection="pca", max_steps=5, quiet=True,
+                                      progress=False)
+    # 30 distinct texts in requests of 8: the adapter's training and the custom model's
+    # embeddings reuse the cached baseline vectors instead of asking the provider again.
+    assert plugin.embedder.texts_embedded == 30
+    assert plugin.embedder.calls == 4
+    assert comparison.custom_model.method == "adapter"
