@@ -37,7 +37,7 @@ lint: $(STAMP)  ## ruff and mypy on the package and the model2vec plugin
 	$(BIN)/mypy plugins/embedlab-model2vec/src
 
 docs: $(STAMP)  ## build the documentation site into site/, failing on any warning
-	HF_HUB_OFFLINE=1 $(BIN)/mkdocs build --strict
+	HF_HUB_OFFLINE=1 NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache site
