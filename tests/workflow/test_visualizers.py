@@ -112,3 +112,17 @@ def test_every_class_gets_its_own_colour(n: int) -> None:
     colors = class_colors([f"c{i}" for i in range(n)])
     assert len(set(colors.values())) == n
     assert all(re.fullmatch(r"#[0-9a-fA-F]{6}", c) for c in colors.values())
+
+
+def test_html_per_class_table_shows_both_models() -> None:
+    def side(f1: float) -> dict[str, dict[str, float]]:
+        return {"airline": {"precision": 0.5, "recall": 0.25, "f1-score": f1, "support": 4.0}}
+
+    context = {"metrics": {"baseline": {"accuracy": 0.5, "per_class": side(0.3333)},
+                           "custom": {"accuracy": 0.75, "per_class": side(0.6667)}}}
+    page = render_page(_maps(), context=context)
+    table = re.search(r"<table class='el-per-class'>.*?</table>", page, flags=re.S)
+    assert table is not None
+    row = re.search(r"<tr><th>airline</th>(.*?)</tr>", table.group(0)).group(1)  # type: ignore[union-attr]
+    cells = re.findall(r">([^<]+)</td>", row)
+    assert cells == ["4", "0.5000", "0.5000", "0.2500", "0.2500", "0.3333", "0.6667", "+0.3334"]

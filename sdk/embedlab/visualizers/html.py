@@ -175,18 +175,21 @@ def _metrics_table(metrics: Mapping[str, Any]) -> str:
     if classes:
         rows = []
         for label in classes:
-            fb = (per_b.get(label) or {}).get("f1-score")
-            fc = (per_c.get(label) or {}).get("f1-score")
-            support = (per_c.get(label) or per_b.get(label) or {}).get("support", "")
+            b, c = per_b.get(label) or {}, per_c.get(label) or {}
+            support = (c or b).get("support", "")
             if isinstance(support, float) and support.is_integer():
                 support = int(support)
-            rows.append(
-                f"<tr><th>{_e(label)}</th><td class='el-num'>{_e(_fmt(support))}</td>"
-                f"<td class='el-num'>{_e(_fmt(fb))}</td><td class='el-num'>{_e(_fmt(fc))}</td>"
-                f"{_delta_cell('f1', fb, fc)}</tr>")
-        table += ("<h2>F1 per class (test split)</h2><table class='el-per-class'><thead><tr>"
-                  "<th>Class</th><th>Test rows</th><th>Baseline</th><th>Custom</th><th>Δ</th>"
-                  "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+            cells = "".join(
+                f"<td class='el-num'>{_e(_fmt(side.get(key)))}</td>"
+                for key in ("precision", "recall", "f1-score") for side in (b, c))
+            rows.append(f"<tr><th>{_e(label)}</th><td class='el-num'>{_e(_fmt(support))}</td>"
+                        f"{cells}{_delta_cell('f1', b.get('f1-score'), c.get('f1-score'))}</tr>")
+        head = "".join(f"<th colspan='2'>{name}</th>" for name in ("Precision", "Recall", "F1"))
+        sub = "<th>baseline</th><th>custom</th>" * 3
+        table += ("<h2>Per class (test split)</h2><table class='el-per-class'><thead>"
+                  f"<tr><th rowspan='2'>Class</th><th rowspan='2'>Test rows</th>{head}"
+                  "<th rowspan='2'>Δ F1</th></tr>"
+                  f"<tr>{sub}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
     return table
 
 
