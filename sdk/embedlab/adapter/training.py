@@ -32,7 +32,7 @@ class TrainingSettings:
 
     head: str = "mlp"
     loss: str = "proxy+supcon"
-    epochs: int = 30
+    epochs: int = 20
     #: Rows per step (``None``: an eighth of the training rows, between 16 and 128, so a
     #: small dataset still gets several steps an epoch).
     batch_size: int | None = None
