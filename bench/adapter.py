@@ -9,6 +9,8 @@ Commands (run from the repository root with the project venv):
   base embedder's requests and texts while each adapter trains, from an empty cache.
 - ``python bench/adapter.py heads``: the head/trainer choice on a larger CLINC150 slice
   (50 seeded intents, 60 train rows each, their official test rows), frozen local vectors.
+- ``python bench/adapter.py sweep``: the hyperparameter sweep behind the defaults (loss,
+  temperature, learning rate, epochs, hidden width, head) on the shared subset and the slice.
 - ``python bench/adapter.py speed``: training time of a head on 10,000 x 1,536
   class-structured random vectors (150 classes, 10% held out for early stopping).
 """
@@ -134,35 +136,89 @@ def _slice() -> tuple[Any, ...]:
     return train, test
 
 
-def heads() -> None:
-    """Head and trainer comparison on frozen local vectors of a larger slice."""
+def _frozen(rows: list[tuple[str, str]], base: Any) -> tuple[Any, list[str]]:
+    """Frozen base vectors and labels of ``(text, label)`` rows."""
+    return base.embed([t for t, _ in rows], cache=False), [lab for _, lab in rows]
+
+
+def _fit(train: tuple[Any, list[str]], validation: tuple[Any, list[str]] | None,
+         test: tuple[Any, list[str]], config: Any) -> tuple[dict[str, float], Any]:
+    """Train a head on frozen vectors as the finetuner would, and score it."""
     import numpy as np
-    from embedlab import get_embedder
     from embedlab.adapter.finetuner import _settings, _train
-    from embedlab.finetuner import FinetuneConfig
     from sklearn.model_selection import train_test_split
 
-    train, test = _slice()
+    (x, labels), (xt, yt) = train, test
+    index = {c: i for i, c in enumerate(sorted(set(labels)))}
+    y = np.array([index[lab] for lab in labels])
+    if validation is None:
+        fit, val = train_test_split(np.arange(len(x)), test_size=0.1, stratify=y,
+                                    random_state=42)
+        xf, yf, xv, yv = x[fit], y[fit], x[val], y[val]
+    else:
+        xf, yf = x, y
+        xv, yv = validation[0], np.array([index[lab] for lab in validation[1]])
+    trainer, settings = _settings(config)
+    result = _train(trainer, xf, yf, xv, yv, settings, False)
+    return score(result.head.apply(x), labels, result.head.apply(xt), yt), result
+
+
+def heads() -> None:
+    """Head and trainer comparison on frozen local vectors of a larger slice."""
+    from embedlab import FinetuneConfig, get_embedder
+
+    train_rows, test_rows = _slice()
     base = get_embedder("local")
-    x = base.embed([t for t, _ in train], cache=False)
-    xt = base.embed([t for t, _ in test], cache=False)
-    classes = sorted({lab for _, lab in train})
-    index = {c: i for i, c in enumerate(classes)}
-    y = np.array([index[lab] for _, lab in train])
-    yt = [lab for _, lab in test]
-    fit, val = train_test_split(np.arange(len(x)), test_size=0.1, stratify=y, random_state=42)
-    print(f"slice: {len(train)} train ({len(fit)} fit / {len(val)} validation), "
-          f"{len(test)} test, 50 classes")
+    train, test = _frozen(train_rows, base), _frozen(test_rows, base)
+    print(f"slice: {len(train_rows)} train (10% held out for early stopping), "
+          f"{len(test_rows)} test, 50 classes")
     print("\n| model | test macro-F1 | test silhouette (cosine) | head s | best/run epochs |")
     print("|---|---:|---:|---:|---|")
-    s = score(x, [lab for _, lab in train], xt, yt)
+    s = score(train[0], train[1], test[0], test[1])
     print(f"| baseline | {s['f1']:.3f} | {s['silhouette']:.3f} | - | - |")
     for label, extra in VARIANTS:
-        trainer, settings = _settings(FinetuneConfig(extra=dict(extra)))
-        result = _train(trainer, x[fit], y[fit], x[val], y[val], settings, False)
-        s = score(result.head.apply(x), [lab for _, lab in train], result.head.apply(xt), yt)
-        print(f"| {label} | {s['f1']:.3f} | {s['silhouette']:.3f} | {result.seconds:.1f} | "
-              f"{result.best_epoch}/{result.epochs_run} |")
+        s, r = _fit(train, None, test, FinetuneConfig(extra=dict(extra)))
+        print(f"| {label} | {s['f1']:.3f} | {s['silhouette']:.3f} | {r.seconds:.1f} | "
+              f"{r.best_epoch}/{r.epochs_run} |", flush=True)
+
+
+#: The hyperparameter sweep behind the defaults: (label, FinetuneConfig keyword arguments).
+SWEEP: list[tuple[str, dict[str, Any]]] = [
+    ("default (mlp, proxy+supcon, t=0.3, lr 1e-2, 20 epochs, hidden 128)", {}),
+    ("temperature 0.1", {"extra": {"temperature": 0.1}}),
+    ("temperature 0.5", {"extra": {"temperature": 0.5}}),
+    ("loss supcon", {"extra": {"loss": "supcon"}}),
+    ("loss proxy", {"extra": {"loss": "proxy"}}),
+    ("lr 3e-3", {"learning_rate": 3e-3}),
+    ("30 epochs", {"epochs": 30}),
+    ("hidden 256", {"extra": {"hidden_dim": 256}}),
+    ("linear head (lr 3e-3)", {"extra": {"head": "linear"}}),
+]
+
+
+def sweep() -> None:
+    """Each SWEEP setting on the shared subset (its validation split) and the 50-intent slice."""
+    from clinc_subset import load_clinc_subset
+    from embedlab import FinetuneConfig, get_embedder
+
+    base = get_embedder("local")
+    subset = load_clinc_subset()
+    sets = []
+    for ds in (subset.train, subset.validation, subset.test):
+        sets.append(_frozen(list(zip(ds.texts, ds.labels, strict=True)), base))
+    train_rows, test_rows = _slice()
+    big_train, big_test = _frozen(train_rows, base), _frozen(test_rows, base)
+    print("| setting | subset F1 | subset silhouette | 50-intent F1 | 50-intent silhouette |")
+    print("|---|---:|---:|---:|---:|")
+    a = score(sets[0][0], sets[0][1], sets[2][0], sets[2][1])
+    b = score(big_train[0], big_train[1], big_test[0], big_test[1])
+    print(f"| baseline | {a['f1']:.3f} | {a['silhouette']:.3f} | {b['f1']:.3f} | "
+          f"{b['silhouette']:.3f} |")
+    for label, kwargs in SWEEP:
+        a, _ = _fit(sets[0], sets[1], sets[2], FinetuneConfig(**kwargs))
+        b, _ = _fit(big_train, None, big_test, FinetuneConfig(**kwargs))
+        print(f"| {label} | {a['f1']:.3f} | {a['silhouette']:.3f} | {b['f1']:.3f} | "
+              f"{b['silhouette']:.3f} |", flush=True)
 
 
 def speed(rows: int, dim: int, n_classes: int) -> None:
@@ -192,6 +248,7 @@ def main() -> None:
     p = sub.add_parser("clinc")
     p.add_argument("--skip-full", action="store_true", help="leave out the full finetune")
     sub.add_parser("heads")
+    sub.add_parser("sweep")
     p = sub.add_parser("speed")
     p.add_argument("--rows", type=int, default=10_000)
     p.add_argument("--dim", type=int, default=1536)
@@ -201,6 +258,8 @@ def main() -> None:
         clinc(full_finetune=not args.skip_full)
     elif args.command == "heads":
         heads()
+    elif args.command == "sweep":
+        sweep()
     else:
         speed(args.rows, args.dim, args.classes)
 
