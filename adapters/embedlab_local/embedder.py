@@ -15,7 +15,12 @@ if TYPE_CHECKING:
     import numpy as np
     from sentence_transformers import SentenceTransformer
 
-__all__ = ["PROMPT_NAMES", "LocalEmbedder"]
+__all__ = ["PROMPT_NAMES", "REQUEST_BATCHES", "LocalEmbedder"]
+
+#: Encode batches per ``embed_batch`` call. sentence-transformers sorts the texts of one
+#: call by length before batching, so a larger call pads less: with one call per encode
+#: batch, embed() ran at 0.77 of raw ``encode`` speed on CLINC150 texts (bench/RESULTS.md).
+REQUEST_BATCHES = 16
 
 #: The prompt names (in the model's own ``prompts``) each embedlab input type maps onto.
 PROMPT_NAMES: dict[str, tuple[str, ...]] = {
@@ -28,7 +33,10 @@ PROMPT_NAMES: dict[str, tuple[str, ...]] = {
 
 class LocalEmbedder(Embedder):
     """Embeds with a sentence-transformers model; constructing it is cheap, the model loads
-    (once, thread-safely) on the first batch."""
+    (once, thread-safely) on the first batch.
+
+    ``batch_size`` is the encode batch; ``request_size`` (``max_batch_size``, default sixteen
+    encode batches) is how many texts one ``embed_batch`` call takes from the pipeline."""
 
     provider = "local"
     max_concurrency = 1
@@ -36,14 +44,17 @@ class LocalEmbedder(Embedder):
 
     def __init__(self, model: str | None = None, *, device: str | None = None,
                  normalize: bool = True, batch_size: int = 64,
-                 revision: str | None = None) -> None:
+                 request_size: int | None = None, revision: str | None = None) -> None:
         if batch_size < 1:
             raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
+        if request_size is not None and request_size < 1:
+            raise ConfigurationError(f"request_size must be at least 1, got {request_size}")
         resolved = resolve_model(model, revision)
         self.model = resolved.name
         self.path: Path = resolved.path
         self.revision = resolved.revision
-        self.max_batch_size = batch_size
+        self.batch_size = batch_size
+        self.max_batch_size = request_size or REQUEST_BATCHES * batch_size
         self._device_request = device
         self._normalize = normalize
         info = read_static_info(resolved.path)
@@ -63,7 +74,8 @@ class LocalEmbedder(Embedder):
         self.model = name
         self.path = Path(name)
         self.revision = revision
-        self.max_batch_size = batch_size
+        self.batch_size = batch_size
+        self.max_batch_size = REQUEST_BATCHES * batch_size
         self._device_request = None
         self._normalize = normalize
         self._model = None
@@ -129,7 +141,7 @@ class LocalEmbedder(Embedder):
         try:
             vectors = model.encode(
                 list(texts), prompt_name=self.prompt_name(input_type),
-                batch_size=self.max_batch_size, show_progress_bar=False,
+                batch_size=self.batch_size, show_progress_bar=False,
                 convert_to_numpy=True, normalize_embeddings=self._normalize)
         except RuntimeError as exc:  # out of memory, device errors
             raise ProviderError(f"local model {self.model!r} failed: {exc}",

@@ -180,13 +180,13 @@ class LocalFinetuner(Finetuner):
         data = datasets.Dataset.from_dict(
             {"text": list(fit.texts), "label": [index[x] for x in fit.labels]})
         loss = make_loss(settings["loss"], model, settings["loss_options"])
-        probe = EpochProbe(
-            model, (fit.texts, fit.labels),
-            (held_out.texts, held_out.labels) if held_out is not None else None,
-            patience=settings["patience"], batch_size=settings["batch_size"], prompt=prompt,
-            progress=progress, seed=settings["seed"])
-        probe.baseline()
         with tempfile.TemporaryDirectory(prefix="embedlab-local-train-") as scratch:
+            probe = EpochProbe(
+                model, (fit.texts, fit.labels),
+                (held_out.texts, held_out.labels) if held_out is not None else None,
+                patience=settings["patience"], batch_size=settings["batch_size"],
+                prompt=prompt, progress=progress, seed=settings["seed"], scratch=Path(scratch))
+            probe.baseline()
             args = SentenceTransformerTrainingArguments(
                 output_dir=scratch,
                 num_train_epochs=settings["epochs"],
@@ -216,7 +216,8 @@ class LocalFinetuner(Finetuner):
             except (RuntimeError, ValueError) as exc:
                 raise FinetuneError(f"local finetuning of {self.base_model} failed: {exc}") \
                     from exc
-        probe.restore_best()
+            probe.restore_best()
+            del trainer  # drop the optimizer state before the model is handed back
         model.eval()
         return model, probe
 

@@ -22,6 +22,9 @@ __all__ = ["DEFAULT_MODEL", "ResolvedModel", "default_model_dir", "read_static_i
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {"", DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".onnx")
+#: Hub files a torch sentence-transformers model never reads: other backends' exports.
+_HUB_SKIP = ["onnx/*", "openvino/*", "*.onnx", "*.h5", "*.msgpack", "*.ot", "tf_model*",
+             "flax_model*", "rust_model*", "coreml/*"]
 
 _revisions: dict[tuple[str, int, int], str] = {}
 _revisions_lock = threading.Lock()
@@ -87,7 +90,7 @@ def _hub_snapshot(name: str) -> tuple[Path, str]:
     last: Exception | None = None
     for repo_id in candidates:
         try:
-            path = Path(snapshot_download(repo_id))
+            path = Path(snapshot_download(repo_id, ignore_patterns=_HUB_SKIP))
         except Exception as exc:  # offline, unknown repo, no network: all mean "not here"
             last = exc
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transformers import TrainerCallback
@@ -29,7 +30,8 @@ class EpochProbe(TrainerCallback):
 
     def __init__(self, model: SentenceTransformer, train: tuple[Sequence[str], Sequence[str]],
                  validation: tuple[Sequence[str], Sequence[str]] | None, *, patience: int,
-                 batch_size: int, prompt: str | None, progress: bool | None, seed: int) -> None:
+                 batch_size: int, prompt: str | None, progress: bool | None, seed: int,
+                 scratch: Path | None = None) -> None:
         self.model = model
         keep = stratified_cap(train[1], PROBE_TRAIN_ROWS, seed)
         self.train_texts = [train[0][i] for i in keep]
@@ -43,7 +45,10 @@ class EpochProbe(TrainerCallback):
         self.history: list[dict[str, Any]] = []
         self.best_epoch: int | None = None
         self.best_score = -math.inf
-        self.best_state: dict[str, torch.Tensor] | None = None
+        #: Where the best epoch's weights are kept: a file in ``scratch`` (so they do not add
+        #: a second copy of the model to peak memory), or memory when there is no scratch.
+        self.scratch = scratch
+        self.best_state: dict[str, torch.Tensor] | Path | None = None
         self.stopped_early = False
         self._losses: list[float] = []
         self._bar: Any = None
@@ -123,14 +128,31 @@ class EpochProbe(TrainerCallback):
         if score > self.best_score:
             self.best_score = score
             self.best_epoch = self._epoch
-            self.best_state = {k: v.detach().to("cpu", copy=True)
-                               for k, v in self.model.state_dict().items()}
+            self._keep_best()
         elif self._epoch - (self.best_epoch or 0) >= self.patience:
             self.stopped_early = True
+
+    def _keep_best(self) -> None:
+        """Keep the current weights as the best so far."""
+        state = self.model.state_dict()
+        if self.scratch is None:
+            self.best_state = {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
+            return
+        import torch
+
+        path = self.scratch / "best-epoch.pt"
+        torch.save(state, path)
+        self.best_state = path
 
     def restore_best(self) -> bool:
         """Load the best epoch's weights back if a later epoch was worse; True if it did."""
         if self.best_state is None or self.best_epoch == self._epoch:
             return False
-        self.model.load_state_dict(copy.copy(self.best_state))
+        if isinstance(self.best_state, Path):
+            import torch
+
+            state = torch.load(self.best_state, map_location="cpu", weights_only=True)
+        else:
+            state = copy.copy(self.best_state)
+        self.model.load_state_dict(state)
         return True

@@ -98,7 +98,8 @@ def test_saved_card_and_weights(trained: Any, tmp_path: Path) -> None:
                                trained.embedder().embed_batch(PROBE, None), atol=1e-5)
 
 
-def test_early_stopping_keeps_the_best_epoch() -> None:
+@pytest.mark.parametrize("on_disk", [True, False], ids=["best-on-disk", "best-in-memory"])
+def test_early_stopping_keeps_the_best_epoch(on_disk: bool, tmp_path: Path) -> None:
     """The stopping rule on scripted probe scores, with a real module's weights."""
     import torch
     from embedlab_local.training import EpochProbe
@@ -111,7 +112,8 @@ def test_early_stopping_keeps_the_best_epoch() -> None:
             return {"val_macro_f1": next(scores)}
 
     probe = Scripted(cast(Any, layer), (["a", "b"], ["x", "y"]), (["c"], ["x"]), patience=2,
-                     batch_size=4, prompt=None, progress=False, seed=0)
+                     batch_size=4, prompt=None, progress=False, seed=0,
+                     scratch=tmp_path if on_disk else None)
     probe.baseline()
     probe.end_epoch(1)  # 0.8: best
     best = layer.weight.detach().clone()
@@ -121,6 +123,7 @@ def test_early_stopping_keeps_the_best_epoch() -> None:
     assert not probe.stopped_early
     probe.end_epoch(3)  # 0.6: two epochs without a better score
     assert probe.stopped_early and probe.best_epoch == 1
+    assert isinstance(probe.best_state, Path) == on_disk
     assert probe.restore_best()
     torch.testing.assert_close(layer.weight.detach(), best)
 
