@@ -98,8 +98,6 @@ class AdapterFinetuner(Finetuner):
         """Embed the distinct texts once, train the head, return the adapter."""
         import numpy as np
 
-        from ..progress import show_progress
-
         config = config or FinetuneConfig()
         trainer, settings = _settings(config)
         train.validate().raise_for_errors()
@@ -127,7 +125,7 @@ class AdapterFinetuner(Finetuner):
         x_train, y_train = arrays(fit)
         x_val, y_val = arrays(validation) if validation is not None else (None, None)
         result = _train(trainer, x_train, y_train, x_val, y_val, settings,
-                        show_progress(config.progress))
+                        config.progress)
         return self._model(base, train, fit, validation, val_note, config, settings, trainer,
                            result, len(texts), embed_seconds, int(vectors.shape[1]))
 
@@ -253,7 +251,7 @@ def _check_labels(validation: Dataset, index: dict[str, int]) -> None:
 
 def _train(trainer: str, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray | None,
            y_val: np.ndarray | None, settings: TrainingSettings,
-           progress: bool) -> TrainingResult:
+           progress: bool | None) -> TrainingResult:
     """Run the chosen trainer."""
     if trainer == "torch":
         if not torch_available():

@@ -35,7 +35,7 @@ def train_linear_head(
     y_val: np.ndarray | None = None,
     settings: TrainingSettings | None = None,
     *,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> TrainingResult:
     """Train a ``linear`` head with scikit-learn; same inputs, defaults and result as the
     torch trainer."""
@@ -44,9 +44,9 @@ def train_linear_head(
     from sklearn.metrics import log_loss
     from sklearn.neural_network import MLPClassifier
     from threadpoolctl import threadpool_limits
-    from tqdm.auto import tqdm
 
     from ..errors import ConfigurationError
+    from ..progress import progress_bar
     from .head import l2_normalize
 
     s = settings or TrainingSettings(head="linear")
@@ -72,11 +72,11 @@ def train_linear_head(
     best_loss, stale = float("inf"), 0
     best: tuple[Any, Any] | None = None
     steps_per_epoch = -(-len(x) // min(batch_size, len(x)))
-    bar = tqdm(range(1, s.epochs + 1), desc="training adapter head (scikit-learn)",
-               unit="epoch", disable=not progress, leave=False)
+    bar = progress_bar(s.epochs, desc="training adapter head (scikit-learn)", unit="epoch",
+                       force=progress, long_job=False)
     with threadpool_limits(limits=s.threads), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for epoch in bar:
+        for epoch in range(1, s.epochs + 1):
             clf.partial_fit(x, y, classes=classes)
             result.steps += steps_per_epoch
             record = {"epoch": float(epoch), "train_loss": float(clf.loss_)}
@@ -85,6 +85,7 @@ def train_linear_head(
                     log_loss(y_val, clf.predict_proba(xv), labels=classes))
             result.history.append(record)
             result.epochs_run = epoch
+            bar.update(1)
             bar.set_postfix({k: round(v, 4) for k, v in record.items() if k != "epoch"})
             watched = record.get("validation_loss", record["train_loss"])
             if watched < best_loss - 1e-4:

@@ -212,7 +212,7 @@ def train_head(
     y_val: np.ndarray | None = None,
     settings: TrainingSettings | None = None,
     *,
-    progress: bool = False,
+    progress: bool | None = False,
 ) -> TrainingResult:
     """Train a head on base embeddings ``x_*`` with integer class ids ``y_*``.
 
@@ -243,10 +243,9 @@ def train_head(
 
 def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
            x_val: np.ndarray | None, y_val: np.ndarray | None, s: TrainingSettings,
-           progress: bool) -> TrainingResult:
+           progress: bool | None) -> TrainingResult:
     """The loop itself (see :func:`train_head`)."""
-    from tqdm.auto import tqdm
-
+    from ..progress import progress_bar
     from .head import l2_normalize
 
     started = time.perf_counter()
@@ -271,9 +270,9 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
     best_loss = float("inf")
     best_state: dict[str, Any] | None = None
     stale = 0
-    bar = tqdm(range(1, s.epochs + 1), desc="training adapter head", unit="epoch",
-               disable=not progress, leave=False)
-    for epoch in bar:
+    bar = progress_bar(s.epochs, desc="training adapter head", unit="epoch", force=progress,
+                       long_job=False)
+    for epoch in range(1, s.epochs + 1):
         model.train()
         order = torch.randperm(len(x), generator=generator)
         losses: list[float] = []
@@ -297,6 +296,7 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
                 record["validation_loss"] = objective.evaluate(model(xv), yv)
         result.history.append(record)
         result.epochs_run = epoch
+        bar.update(1)
         bar.set_postfix({k: round(v, 4) for k, v in record.items() if k != "epoch"})
         watched = record.get("validation_loss", record["train_loss"])
         if watched < best_loss - 1e-4:
