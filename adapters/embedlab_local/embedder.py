@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 __all__ = ["PROMPT_NAMES", "REQUEST_BATCHES", "LocalEmbedder"]
 
 #: Encode batches per ``embed_batch`` call. sentence-transformers sorts the texts of one
-#: call by length before batching, so a larger call pads less: with one call per encode
-#: batch, embed() ran at 0.77 of raw ``encode`` speed on CLINC150 texts (bench/RESULTS.md).
-REQUEST_BATCHES = 16
+#: call by length before batching, so a larger call pads less: with one encode batch per
+#: call, embed() ran at 0.77 of raw ``encode`` speed on CLINC150 texts; with 32 (2,048
+#: texts, a few seconds of work between progress updates and cache writes) at 0.97-0.99
+#: (bench/RESULTS.md).
+REQUEST_BATCHES = 32
 
 #: The prompt names (in the model's own ``prompts``) each embedlab input type maps onto.
 PROMPT_NAMES: dict[str, tuple[str, ...]] = {
@@ -35,7 +37,7 @@ class LocalEmbedder(Embedder):
     """Embeds with a sentence-transformers model; constructing it is cheap, the model loads
     (once, thread-safely) on the first batch.
 
-    ``batch_size`` is the encode batch; ``request_size`` (``max_batch_size``, default sixteen
+    ``batch_size`` is the encode batch; ``request_size`` (``max_batch_size``, default 32
     encode batches) is how many texts one ``embed_batch`` call takes from the pipeline."""
 
     provider = "local"

@@ -13,7 +13,7 @@ class TestLocalEmbedderContract(EmbedderContract):
     def embedder(self) -> Embedder:
         from embedlab_local.embedder import LocalEmbedder
 
-        return LocalEmbedder(batch_size=16)
+        return LocalEmbedder(batch_size=16, request_size=64)  # keeps the batch-size tests small
 
 
 class TestLocalFinetunerContract(FinetunerContract):
