@@ -25,6 +25,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -114,9 +115,12 @@ def run_setfit() -> dict[str, Any]:
                                         "label": list(subset.train.labels)})
     started = time.perf_counter()
     model = SetFitModel.from_pretrained(str(get_model_path()))
-    trainer = Trainer(model=model, args=TrainingArguments(report_to="none"),
-                      train_dataset=train)
-    trainer.train()
+    # Default settings, except that checkpoints go to a scratch folder instead of ./checkpoints.
+    with tempfile.TemporaryDirectory(prefix="setfit-bench-") as scratch:
+        trainer = Trainer(model=model,
+                          args=TrainingArguments(output_dir=scratch, report_to="none"),
+                          train_dataset=train)
+        trainer.train()
     train_seconds = time.perf_counter() - started
     body = model.model_body
     assert body is not None
