@@ -105,15 +105,12 @@ class CohereEmbedder(Embedder):
         return self._base_url or os.environ.get(URL_VARIABLE) or None
 
     def _has_key(self) -> bool:
-        return bool(self._key) or any(os.environ.get(v, "").strip() for v in KEY_VARIABLES)
+        return bool(self._key or Secret.from_env(*KEY_VARIABLES))
 
     def _api_key(self) -> Secret:
-        if self._key:
-            return self._key
-        for variable in KEY_VARIABLES:
-            value = os.environ.get(variable, "").strip()
-            if value:
-                return Secret(value)
+        key = self._key or Secret.from_env(*KEY_VARIABLES)
+        if key:
+            return key
         raise AuthenticationError(
             "cohere: no API key. Set CO_API_KEY (or COHERE_API_KEY) in the environment, "
             "or pass api_key=, e.g. get_embedder('cohere:embed-english-v3.0', api_key=...)",

@@ -120,14 +120,12 @@ class OpenAIEmbedder(Embedder):
         return self._base_url or os.environ.get(URL_VARIABLE) or None
 
     def _has_key(self) -> bool:
-        return bool(self._key) or bool(os.environ.get(KEY_VARIABLE, "").strip())
+        return bool(self._key or Secret.from_env(KEY_VARIABLE))
 
     def _api_key(self) -> Secret:
-        if self._key:
-            return self._key
-        value = os.environ.get(KEY_VARIABLE, "").strip()
-        if value:
-            return Secret(value)
+        key = self._key or Secret.from_env(KEY_VARIABLE)
+        if key:
+            return key
         raise AuthenticationError(
             "openai: no API key. Set OPENAI_API_KEY in the environment, or pass api_key= "
             "(any non-empty value for an OpenAI-compatible server that needs none)",

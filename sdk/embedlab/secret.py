@@ -20,6 +20,17 @@ class Secret:
     def __init__(self, value: str) -> None:
         self._value = value
 
+    @classmethod
+    def from_env(cls, *variables: str) -> Secret | None:
+        """The first non-empty value among the environment ``variables``, or ``None``."""
+        import os
+
+        for variable in variables:
+            value = os.environ.get(variable, "").strip()
+            if value:
+                return cls(value)
+        return None
+
     def reveal(self) -> str:
         """The key itself, for the one place that must send it: the SDK client."""
         return self._value
