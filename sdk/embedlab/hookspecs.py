@@ -4,7 +4,8 @@ hooks (see :mod:`embedlab.plugins`)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pluggy
 
