@@ -150,9 +150,9 @@ def providers() -> list[ProviderInfo]:
     rows: list[ProviderInfo] = []
     for entry in _embedder_entries():
         missing = entry.missing()
-        methods = sorted({f.method for f in finetuners if f.name == entry.name})
-        if not methods:
-            methods = sorted({f.method for f in finetuners if f.name == "*"})
+        # Its own methods first (the default), then the ones offered for every provider.
+        own = sorted({f.method for f in finetuners if f.name == entry.name})
+        methods = own + sorted({f.method for f in finetuners if f.name == "*"} - set(own))
         rows.append(ProviderInfo(
             name=entry.name,
             status="unavailable" if missing else "available",

@@ -88,6 +88,8 @@ def test_it_is_the_finetuner_of_providers_without_one() -> None:
     rows = {row.name: row for row in providers()}
     assert "adapter" in rows["fake"].finetune_methods
     assert "adapter" in rows["openai"].finetune_methods
+    # A provider with a native method lists it first (its default), then the adapter.
+    assert rows["local"].finetune_methods == ("full", "adapter")
 
 
 def test_local_offers_it_as_method_adapter() -> None:

@@ -38,6 +38,8 @@ def providers_command(as_json: bool) -> None:
             click.echo(f"    models: {models}")
         if row.finetune_methods:
             click.echo(f"    finetuning: {', '.join(row.finetune_methods)}")
+        if row.extra.get("finetune_note"):
+            click.echo(f"    note: {row.extra['finetune_note']}")
         if row.hint:
             label = "install" if row.status == "unavailable" else "error"
             click.echo(f"    {label}: {row.hint}")
