@@ -105,13 +105,12 @@ class LocalEmbedder(Embedder):
         return self._model
 
     def _load_model(self) -> SentenceTransformer:
-        from sentence_transformers import SentenceTransformer
-
         from .device import pick_device
+        from .loading import load_sentence_transformer
 
         device = pick_device(self._device_request)
         try:
-            return SentenceTransformer(str(self.path), device=device, local_files_only=True)
+            return load_sentence_transformer(self.path, device)
         except (OSError, ValueError) as exc:
             raise ConfigurationError(
                 f"could not load the local model from {self.path}: {exc}. Pass the directory "

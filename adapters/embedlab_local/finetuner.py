@@ -156,7 +156,6 @@ class LocalFinetuner(Finetuner):
         import torch
         import transformers
         from sentence_transformers import (
-            SentenceTransformer,
             SentenceTransformerTrainer,
             SentenceTransformerTrainingArguments,
         )
@@ -164,6 +163,7 @@ class LocalFinetuner(Finetuner):
 
         from .device import cpu_threads, pick_device
         from .embedder import PROMPT_NAMES
+        from .loading import load_sentence_transformer
         from .losses import make_loss
         from .training import EpochProbe
 
@@ -171,7 +171,7 @@ class LocalFinetuner(Finetuner):
         if device == "cpu":
             torch.set_num_threads(cpu_threads())
         transformers.set_seed(settings["seed"])
-        model = SentenceTransformer(str(base_path), device=device, local_files_only=True)
+        model = load_sentence_transformer(base_path, device)
         prompts = getattr(model, "prompts", None) or {}
         prompt = next((prompts[n] for n in PROMPT_NAMES.get(settings["input_type"] or "", ())
                        if prompts.get(n)), None)

@@ -72,10 +72,10 @@ class LocalCustomModel(CustomModel):
         """Save the sentence-transformers model (safetensors) into ``directory``."""
         model = self._model
         if model is None:
-            from sentence_transformers import SentenceTransformer
+            from .loading import load_sentence_transformer
 
             assert self.path is not None
-            model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+            model = load_sentence_transformer(self.path, "cpu")
         model.save(str(directory), safe_serialization=True, create_model_card=False)
 
     def card(self) -> dict[str, Any]:
