@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +20,7 @@ from embedlab import (
     ServiceUnavailableError,
 )
 from fakes import FakeCohere, deterministic_vectors
+from fakes.leaks import assert_key_never_shows
 
 Make = Callable[..., Any]
 TEXTS = ["book a flight to denver", "my card was charged twice", "reset my password"]
@@ -259,24 +258,7 @@ def test_key_and_url_come_from_the_environment_when_the_client_is_made(
 def test_the_key_never_shows(make_cohere: Make, fake_cohere: FakeCohere, cohere_key: str,
                              caplog: pytest.LogCaptureFixture,
                              capsys: pytest.CaptureFixture[str]) -> None:
-    caplog.set_level(logging.DEBUG)
-    embedder = make_cohere()
-    embedder.embed(TEXTS)  # through the persistent cache
-    fake_cohere.fail_next("status", status=400, message=f"echoing {cohere_key} back")
-    with pytest.raises(BadRequestError) as caught:
-        embedder.embed(["another text"])
-    seen = [repr(embedder), str(embedder), repr(vars(embedder)), str(caught.value),
-            repr(caught.value), caplog.text, *capsys.readouterr()]
-    for text in seen:
-        assert cohere_key not in text
-    with pytest.raises(TypeError):
-        pickle.dumps(embedder)
-    from embedlab.settings import cache_dir
-
-    files = [p for p in cache_dir().rglob("*") if p.is_file()]
-    assert files, "the cache wrote nothing"
-    for path in files:
-        assert cohere_key.encode() not in path.read_bytes()
+    assert_key_never_shows(make_cohere(), fake_cohere, cohere_key, TEXTS, caplog, capsys)
 
 
 def test_revision_separates_endpoints_and_output_options(make_cohere: Make) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +22,7 @@ from embedlab import (
 from embedlab_openai.tokens import TokenCounter
 from fakes import FakeOpenAI, deterministic_vectors
 from fakes.fake_openai import count_tokens
+from fakes.leaks import assert_key_never_shows
 
 Make = Callable[..., Any]
 TEXTS = ["book a flight to denver", "my card was charged twice", "reset my password"]
@@ -246,24 +245,7 @@ def test_key_and_url_come_from_the_environment_when_the_client_is_made(
 def test_the_key_never_shows(make_openai: Make, fake_openai: FakeOpenAI, openai_key: str,
                              caplog: pytest.LogCaptureFixture,
                              capsys: pytest.CaptureFixture[str]) -> None:
-    caplog.set_level(logging.DEBUG)
-    embedder = make_openai()
-    embedder.embed(TEXTS)  # through the persistent cache
-    fake_openai.fail_next("status", status=400, message=f"echoing {openai_key} back")
-    with pytest.raises(BadRequestError) as caught:
-        embedder.embed(["another text"])
-    seen = [repr(embedder), str(embedder), repr(vars(embedder)), str(caught.value),
-            repr(caught.value), caplog.text, *capsys.readouterr()]
-    for text in seen:
-        assert openai_key not in text
-    with pytest.raises(TypeError):
-        pickle.dumps(embedder)
-    from embedlab.settings import cache_dir
-
-    files = [p for p in cache_dir().rglob("*") if p.is_file()]
-    assert files, "the cache wrote nothing"
-    for path in files:
-        assert openai_key.encode() not in path.read_bytes()
+    assert_key_never_shows(make_openai(), fake_openai, openai_key, TEXTS, caplog, capsys)
 
 
 def test_limits_default_to_tier_one_and_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
