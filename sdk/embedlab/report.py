@@ -4,7 +4,8 @@
 ``comparison.png``, the embeddings (``embeddings/*.npy`` with the row ids of each split) and
 ``model/`` (the custom model). Everything is built in a hidden temporary directory beside
 ``DIR`` and renamed into place at the end; ``report.json`` is written last even there. An
-interrupted or failed run leaves no ``DIR/report.json`` — nothing that looks complete.
+interrupted or failed run leaves no ``DIR/report.json`` — nothing that looks complete. An
+earlier report is replaced only on request, and only its own files (:mod:`embedlab.manifest`).
 """
 
 from __future__ import annotations
@@ -13,16 +14,11 @@ import json
 import math
 import os
 import platform
-import shutil
-import sys
 import time
-import uuid
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from .comparison import Comparison
@@ -113,6 +109,7 @@ def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> di
         "timings": comparison.timings,
         "versions": comparison.versions,
         "artifacts": list(artifacts),
+        "artifact_errors": dict(getattr(comparison, "artifact_errors", {})),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     safe: dict[str, Any] = _json_safe(report)
@@ -137,38 +134,43 @@ def _save_embeddings(comparison: Comparison, directory: Path) -> list[str]:
     return written
 
 
-def check_output_dir(target: Path) -> None:
-    """Refuse to replace a directory that is not an earlier report (it may be the user's)."""
-    if target.exists() and not target.is_dir():
-        raise ConfigurationError(f"{target}: exists and is not a directory; choose another "
-                                 "output directory")
-    if target.is_dir() and any(target.iterdir()) and not (target / REPORT_JSON).is_file():
-        raise ConfigurationError(
-            f"{target}: the directory is not empty and holds no embedlab report; choose "
-            "another output directory or empty this one")
+def check_output_dir(target: Path, *, overwrite: bool = False) -> None:
+    """Refuse a directory embedlab may not write a report into (see :mod:`embedlab.manifest`)."""
+    from .manifest import check_output_dir as check
+
+    check(target, overwrite=overwrite, what="report")
 
 
 def write_report(comparison: Comparison, path: str | Path, *,
                  visualizers: Sequence[str] = ("png", "html"),
-                 steps: StepLog | None = None) -> Path:
-    """Render and save ``comparison`` into directory ``path`` atomically; return the path."""
+                 steps: StepLog | None = None, overwrite: bool = False) -> Path:
+    """Render and save ``comparison`` into directory ``path`` atomically; return the path.
+
+    An earlier report there is replaced only with ``overwrite``; a directory with files
+    embedlab did not write is refused. A visualizer that fails is named with its error in
+    ``report.json``'s ``artifact_errors`` and the rest of the report is still saved.
+    """
     from .custom_models import remember_custom_model
     from .lookup import get_visualizer
+    from .manifest import staged_output
     from .steps import StepLog
 
     log = steps or StepLog(2, quiet=True)
-    target = Path(path).expanduser().resolve()
-    check_output_dir(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
-    tmp.mkdir()
-    try:
+    target = Path(path).expanduser().absolute()
+    with staged_output(target, overwrite=overwrite, what="report") as tmp:
         artifacts: list[str] = []
         with log.step("render maps and report", "render"):
             context = build_report(comparison)
             for name in visualizers:
-                for file in get_visualizer(name).render(
-                        comparison.projections, tmp, title=comparison.title, context=context):
+                try:
+                    files = get_visualizer(name).render(
+                        comparison.projections, tmp, title=comparison.title, context=context)
+                except Exception as exc:  # one artifact failing never loses the run
+                    comparison.artifact_errors[name] = f"{type(exc).__name__}: {exc}"
+                    log.say(f"warning: the {name} artifact failed and was not saved: "
+                            f"{type(exc).__name__}: {exc}")
+                    continue
+                for file in files:
                     artifacts.append(Path(file).resolve().relative_to(tmp.resolve()).as_posix())
         with log.step(f"save to {target}", "save"):
             artifacts += _save_embeddings(comparison, tmp / "embeddings")
@@ -181,34 +183,9 @@ def write_report(comparison: Comparison, path: str | Path, *,
                 json.dump(report, fh, indent=2, allow_nan=False)
                 fh.flush()
                 os.fsync(fh.fileno())
-            _swap_into_place(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     # The model was saved inside the temporary directory: point its id at where it now lives.
     comparison.custom_model.path = target / "model"
     remember_custom_model(comparison.custom_model.id, target / "model")
     return target
 
 
-def _swap_into_place(tmp: Path, target: Path) -> None:
-    """Rename the finished directory to ``target``, moving an earlier report out of the way."""
-    if target.is_dir() and not any(target.iterdir()):
-        target.rmdir()
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        target.rename(old)
-        try:
-            tmp.rename(target)
-        except BaseException:
-            old.rename(target)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(target)
-    if sys.platform != "win32":
-        fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

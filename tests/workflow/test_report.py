@@ -78,14 +78,29 @@ def test_saved_model_embeds_like_the_comparison_did(fake_comparison: embedlab.Co
                                    atol=1e-5)
 
 
-def test_failure_while_rendering_leaves_no_report(fake_comparison: embedlab.Comparison,
-                                                  tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_artifact_is_named_and_the_rest_is_saved(
+        fake_comparison: embedlab.Comparison, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> str:
         raise RuntimeError("renderer crashed")
 
     monkeypatch.setattr(html_visualizer, "render_page", boom)
-    with pytest.raises(RuntimeError, match="renderer crashed"):
+    out = fake_comparison.save(tmp_path / "run")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["artifact_errors"] == {"html": "RuntimeError: renderer crashed"}
+    assert (out / "comparison.png").is_file() and (out / "model" / "embedlab.json").is_file()
+    assert not (out / "report.html").exists()
+    assert not _partials(tmp_path)
+
+
+def test_failure_while_saving_the_model_leaves_no_report(
+        fake_comparison: embedlab.Comparison, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(path: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(fake_comparison.custom_model, "save", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
         fake_comparison.save(tmp_path / "run")
     assert not (tmp_path / "run").exists()
     assert not _partials(tmp_path)
@@ -104,20 +119,31 @@ def test_interrupt_while_saving_the_model_keeps_the_earlier_report(
 
     monkeypatch.setattr(fake_comparison.custom_model, "save", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        fake_comparison.save(out)
+        fake_comparison.save(out, overwrite=True)
     assert (out / "report.json").read_bytes() == before
     assert not (out / "model" / "half.bin").exists()
     assert not _partials(tmp_path)
 
 
-def test_saving_again_replaces_the_earlier_report(fake_comparison: embedlab.Comparison,
-                                                  tmp_path: Path) -> None:
+def test_saving_again_replaces_the_earlier_report_only_with_overwrite(
+        fake_comparison: embedlab.Comparison, tmp_path: Path) -> None:
     out = fake_comparison.save(tmp_path / "run")
-    (out / "stale.txt").write_text("from an earlier run", encoding="utf-8")
-    fake_comparison.save(out)
-    assert not (out / "stale.txt").exists()
+    with pytest.raises(embedlab.ConfigurationError, match="--overwrite"):
+        fake_comparison.save(out)
+    fake_comparison.save(out, overwrite=True)
     assert (out / "report.json").is_file()
     assert not _partials(tmp_path)
+
+
+def test_never_deletes_a_file_it_did_not_write_beside_a_report(
+        fake_comparison: embedlab.Comparison, tmp_path: Path) -> None:
+    out = fake_comparison.save(tmp_path / "run")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "report.html").write_text("edited by hand", encoding="utf-8")
+    with pytest.raises(embedlab.ConfigurationError, match=r"notes\.txt.*report\.html|did not"):
+        fake_comparison.save(out, overwrite=True)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "report.html").read_text(encoding="utf-8") == "edited by hand"
 
 
 def test_refuses_to_overwrite_a_directory_that_is_not_a_report(

@@ -37,6 +37,9 @@ def _fmt(value: float) -> str:
               show_default=True, help="How the 2-D maps are drawn.")
 @training_options
 @dataset_options
+@click.option("--overwrite", is_flag=True,
+              help="Replace an earlier embedlab report in OUT (only embedlab's own files; a "
+                   "directory holding anything else is always refused).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--dry-run", is_flag=True,
               help="Validate the data and print what the run would do; load no model.")
@@ -48,7 +51,7 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
                     projection: str, method: str | None, epochs: int | None,
                     batch_size: int | None, learning_rate: float | None,
                     max_steps: int | None, seed: int, text_column: str, label_column: str,
-                    encoding: str, no_cache: bool, dry_run: bool, as_json: bool,
+                    encoding: str, overwrite: bool, no_cache: bool, dry_run: bool, as_json: bool,
                     quiet: bool) -> None:
     """Compare a finetuned model with its baseline on DATASET (CSV, TSV, JSONL, JSON or
     Parquet with text and label columns; default: the shipped airline-intents sample).
@@ -65,7 +68,7 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
         click.echo(f"No DATASET given: using the shipped sample {dataset} "
                    "(airline intents: airfare, airline, ground_service).", err=True)
     out_dir = Path(out) if out else Path("runs") / Path(dataset).stem
-    check_output_dir(out_dir.expanduser().resolve())  # fail now, not after the training
+    check_output_dir(out_dir, overwrite=overwrite)  # fail now, not after the training
 
     if dry_run:
         from ..plan import plan_comparison
@@ -91,7 +94,10 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
                      text_column=text_column, label_column=label_column, encoding=encoding,
                      cache=False if no_cache else None, progress=False if quiet else None,
                      steps=steps)
-    saved = result.save(out_dir, steps=steps)
+    saved = result.save(out_dir, steps=steps, overwrite=overwrite)
+    for name, error in result.artifact_errors.items():
+        click.secho(f"warning: the {name} artifact was not saved: {error}", fg="yellow",
+                    err=True)
     if as_json:
         click.echo(json.dumps({"out": str(saved), "custom_model": result.custom_model.id,
                                "metrics": result.metrics, "deltas": result.deltas},

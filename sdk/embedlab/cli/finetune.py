@@ -20,6 +20,9 @@ __all__ = ["finetune_command"]
               help="Provider, or provider:model, whose model is finetuned.")
 @click.option("--out", "-o", type=click.Path(file_okay=False), required=True,
               help="Directory to save the custom model into.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace a model embedlab saved in OUT before (only embedlab's own files; a "
+                   "directory holding anything else is always refused).")
 @click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
               show_default=True, help="What the texts are for, for providers that ask.")
 @training_options
@@ -27,7 +30,7 @@ __all__ = ["finetune_command"]
 @click.option("--json", "as_json", is_flag=True, help="Print the model's card as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @reports_errors
-def finetune_command(dataset: str, provider: str, out: str, input_type: str,
+def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, input_type: str,
                      method: str | None, epochs: int | None, batch_size: int | None,
                      learning_rate: float | None, max_steps: int | None, seed: int,
                      text_column: str, label_column: str, encoding: str, as_json: bool,
@@ -39,7 +42,9 @@ def finetune_command(dataset: str, provider: str, out: str, input_type: str,
     from ..finetuner import FinetuneConfig
     from ..loaders import load_dataset
     from ..lookup import get_finetuner
+    from ..manifest import check_output_dir
 
+    check_output_dir(Path(out), overwrite=overwrite, what="custom model")  # before training
     data = load_dataset(dataset, text_column=text_column, label_column=label_column,
                         encoding=encoding)
     data.validate().raise_for_errors()
@@ -51,7 +56,7 @@ def finetune_command(dataset: str, provider: str, out: str, input_type: str,
         click.echo(f"finetuning ({finetuner.method}) on {len(data)} rows of {data.name} ...",
                    err=True)
     model = finetuner.finetune(data, None, config)
-    path = model.save(Path(out))
+    path = model.save(Path(out), overwrite=overwrite)
     if as_json:
         click.echo(json.dumps({**model.card(), "path": str(path)}, indent=2, default=str))
         return

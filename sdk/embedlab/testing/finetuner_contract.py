@@ -29,7 +29,7 @@ import pytest
 from ..custom_models import load_custom_model
 from ..dataset import Dataset
 from ..embedder import Embedder
-from ..errors import EmbedlabError
+from ..errors import ConfigurationError, EmbedlabError
 from ..finetuner import CARD_NAME, CustomModel, FinetuneConfig, Finetuner
 from ..lookup import get_embedder
 
@@ -166,7 +166,9 @@ class FinetunerContract:
             assert card[key] == getattr(custom_model, key), f"card[{key!r}]"
         leftovers = [p.name for p in folder.iterdir() if p.name != "model"]
         assert not leftovers, f"save left {leftovers} beside the model"
-        custom_model.save(folder / "model")  # saving again replaces it, cleanly
+        with pytest.raises(ConfigurationError):  # saving again replaces it only on request
+            custom_model.save(folder / "model")
+        custom_model.save(folder / "model", overwrite=True)
         assert [p.name for p in folder.iterdir()] == ["model"]
 
     @pytest.mark.parametrize("by", ["path", "id"])

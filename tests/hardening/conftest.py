@@ -1,0 +1,46 @@
+"""Fixtures for the hardening tests: the fake provider, a tiny dataset, a CLI runner."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import embedlab
+import pytest
+from click.testing import CliRunner
+from embedlab.testing import use_fake_provider
+
+
+@pytest.fixture
+def fake_provider() -> Iterator[str]:
+    """The deterministic offline ``fake`` provider, registered for the test."""
+    with use_fake_provider():
+        yield "fake"
+
+
+def write_rows(path: Path, rows: list[tuple[str, str]]) -> Path:
+    """A text,label CSV of ``rows``."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "label"])
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def tiny_csv(tmp_path: Path) -> Path:
+    """24 rows of the shipped sample, 8 per class."""
+    taken: dict[str, int] = {}
+    rows = []
+    for text, label in embedlab.load_sample_dataset():
+        if taken.get(label, 0) < 8:
+            taken[label] = taken.get(label, 0) + 1
+            rows.append((text, label))
+    return write_rows(tmp_path / "tiny.csv", rows)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click runner that keeps stderr apart."""
+    return CliRunner()
