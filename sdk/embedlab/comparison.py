@@ -62,6 +62,8 @@ class Comparison:
     versions: dict[str, str] = field(default_factory=dict)
     #: Validation warnings (duplicates, small classes...) the run went ahead with.
     warnings: list[str] = field(default_factory=list)
+    #: Artifacts (visualizer name → error) that failed while saving; the rest were saved.
+    artifact_errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def metrics(self) -> dict[str, dict[str, float]]:
@@ -86,11 +88,13 @@ class Comparison:
         return build_report(self)
 
     def save(self, path: str | Path, *, visualizers: Sequence[str] = DEFAULT_VISUALIZERS,
-             steps: StepLog | None = None) -> Path:
-        """Write the report directory (atomically: all of it or none of it) and return it."""
+             steps: StepLog | None = None, overwrite: bool = False) -> Path:
+        """Write the report directory (atomically: all of it or none of it) and return it;
+        an earlier report there is replaced only with ``overwrite=True``."""
         from .report import write_report
 
-        return write_report(self, path, visualizers=visualizers, steps=steps)
+        return write_report(self, path, visualizers=visualizers, steps=steps,
+                            overwrite=overwrite)
 
     def _repr_html_(self) -> str:
         from .visualizers.html import render_fragment

@@ -91,31 +91,20 @@ class CustomModel(ABC):
             "embedlab_version": __version__,
         }
 
-    def save(self, path: str | Path) -> Path:
-        """Save into directory ``path`` (replacing a model saved there before) and return it."""
-        import shutil
-        import uuid
-
+    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Save into directory ``path`` and return it. An earlier model saved there is replaced
+        only with ``overwrite=True``; a directory holding files embedlab did not write is
+        refused (see :mod:`embedlab.manifest`). Weights holding NaN or inf are never saved."""
         from .custom_models import remember_custom_model
+        from .manifest import staged_output
+        from .weights import check_finite_weights
 
         target = Path(path).expanduser()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
-        tmp.mkdir()
-        try:
+        with staged_output(target, overwrite=overwrite, what="custom model") as tmp:
             self.write_weights(tmp)
+            check_finite_weights(tmp, what=f"custom model {self.id}")
             (tmp / CARD_NAME).write_text(
                 json.dumps(self.card(), indent=2, default=str), encoding="utf-8")
-            if target.exists():
-                old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-                target.rename(old)
-                tmp.rename(target)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                tmp.rename(target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         self.path = target
         remember_custom_model(self.id, target)
         return target
