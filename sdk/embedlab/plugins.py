@@ -35,6 +35,7 @@ __all__ = [
     "PluginInfo",
     "Registry",
     "get_registry",
+    "in_process_plugins",
     "register_plugin",
     "reset",
     "unregister_plugin",
@@ -123,6 +124,13 @@ def unregister_plugin(name: str) -> None:
     with _lock:
         _in_process.pop(name, None)
         _registry = None
+
+
+def in_process_plugins() -> dict[str, Any]:
+    """The plugins added with :func:`register_plugin`, by name (a copy), e.g. to register
+    them again in a worker process."""
+    with _lock:
+        return dict(_in_process)
 
 
 def _allowed_entry_points() -> set[str] | None:

@@ -1,0 +1,165 @@
+"""The output of a corpus run: a directory of Parquet parts (``id``, ``embedding``) and
+embedlab's manifest of the run.
+
+Each part is written to a hidden temporary file and renamed into place, so a part either
+exists whole or not at all; the manifest (``_embedlab_corpus.json``, which Parquet readers
+skip like every ``_``/``.`` name) records the settings, so a rerun resumes only the same job,
+and says when the run is complete. embedlab writes into a directory only when it is new,
+empty, or holds this manifest, and removes only its own temporary files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigurationError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+__all__ = ["MANIFEST_NAME", "OutputDir", "check_out_path", "part_name", "vectors_table"]
+
+MANIFEST_NAME = "_embedlab_corpus.json"
+FORMAT_VERSION = 1
+_PART = re.compile(r"^part-(\d{5})-(\d{6})\.parquet$")
+_TEMPORARY = re.compile(r"^\.(part-\d{5}-\d{6}\.parquet\.\d+\.tmp|ray-staging-[A-Za-z0-9_]+|"
+                        r"_embedlab_corpus\.json\.[^/]+\.tmp)$")
+
+
+def part_name(file_index: int, part_index: int) -> str:
+    """The file name of part ``part_index`` of input file ``file_index``."""
+    return f"part-{file_index:05d}-{part_index:06d}.parquet"
+
+
+def check_out_path(out: Path, option: str = "--out") -> None:
+    """Refuse an output path below a file (``afile/sub``) with a clear message."""
+    for parent in [out, *out.parents]:
+        if parent.exists():
+            if parent != out and not parent.is_dir():
+                raise ConfigurationError(f"{option} {out}: {parent} is a file, not a directory; "
+                                         f"choose an {option} path whose folders are folders")
+            return
+
+
+def vectors_table(ids: Sequence[str], vectors: np.ndarray,
+                  metadata: dict[str, str]) -> pa.Table:
+    """``id`` (string) and ``embedding`` (fixed-size list of float32), with ``metadata``."""
+    import numpy as np
+    import pyarrow as pa
+
+    array = np.ascontiguousarray(vectors, dtype=np.float32)
+    dimension = array.shape[1] if array.ndim == 2 else 0
+    embedding = pa.FixedSizeListArray.from_arrays(pa.array(array.reshape(-1), pa.float32()),
+                                                  dimension)
+    schema = pa.schema([("id", pa.string()), ("embedding", embedding.type)],
+                       metadata={k.encode(): v.encode() for k, v in metadata.items()})
+    return pa.Table.from_arrays([pa.array(ids, pa.string()), embedding], schema=schema)
+
+
+def file_metadata(model: str, revision: str, dimension: int,
+                  input_type: str | None) -> dict[str, str]:
+    """The key-value metadata every output file carries."""
+    return {"embedlab.model": model, "embedlab.revision": revision,
+            "embedlab.dimension": str(dimension), "embedlab.input_type": input_type or ""}
+
+
+def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, sort_keys=True)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+class OutputDir:
+    """The output directory of one corpus job, identified by its ``settings``."""
+
+    def __init__(self, path: Path, settings: dict[str, Any]) -> None:
+        self.path = path
+        self.settings = settings
+        self.manifest = path / MANIFEST_NAME
+
+    def read_manifest(self) -> dict[str, Any] | None:
+        """The manifest, or ``None`` if there is none."""
+        try:
+            data = json.loads(self.manifest.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise ConfigurationError(f"{self.manifest}: cannot be read ({exc}); choose a new "
+                                     "--out directory") from None
+        return data if isinstance(data, dict) else None
+
+    def open(self) -> dict[str, Any] | None:
+        """Make the directory ready: new, or a run of the same job to resume. Returns the
+        existing manifest (``None`` for a fresh start); removes only embedlab's own stale
+        temporary files."""
+        check_out_path(self.path)
+        if self.path.exists() and not self.path.is_dir():
+            raise ConfigurationError(f"--out {self.path}: is a file; a corpus is written to a "
+                                     "directory (give a new directory name)")
+        self.path.mkdir(parents=True, exist_ok=True)
+        manifest = self.read_manifest()
+        entries = [p.name for p in self.path.iterdir()]
+        if manifest is None:
+            if entries:
+                raise ConfigurationError(
+                    f"--out {self.path}: is not empty and holds no embedlab corpus run "
+                    f"({MANIFEST_NAME}); embedlab writes only into a new or empty directory, "
+                    "so choose another --out")
+        else:
+            self._check_same_job(manifest)
+        for name in entries:
+            if _TEMPORARY.match(name):
+                target = self.path / name
+                if target.is_dir():
+                    shutil.rmtree(target, ignore_errors=True)
+                else:
+                    target.unlink(missing_ok=True)
+        if manifest is None:
+            self.write_manifest({"complete": False})
+        return manifest
+
+    def _check_same_job(self, manifest: dict[str, Any]) -> None:
+        before = manifest.get("settings", {})
+        changed = sorted(k for k in set(before) | set(self.settings)
+                         if before.get(k) != self.settings.get(k))
+        if manifest.get("format") != FORMAT_VERSION or changed:
+            what = ", ".join(changed) or "format"
+            raise ConfigurationError(
+                f"--out {self.path}: holds a run of a different job (changed: {what}); "
+                "rerun with the same input and options to resume it, or choose a new --out")
+
+    def write_manifest(self, extra: dict[str, Any]) -> None:
+        """Write the manifest with the settings and ``extra`` (atomically)."""
+        _write_json_atomic(self.manifest, {"format": FORMAT_VERSION, "settings": self.settings,
+                                           **extra})
+
+    def finished_parts(self) -> set[str]:
+        """Names of the parts already written whole."""
+        return {p.name for p in self.path.iterdir() if _PART.match(p.name)}
+
+    def write_part(self, name: str, table: pa.Table) -> None:
+        """Write ``table`` as part ``name``, atomically."""
+        import pyarrow.parquet as pq
+
+        tmp = self.path / f".{name}.{os.getpid()}.tmp"
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, self.path / name)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def staging(self) -> Path:
+        """A fresh hidden directory for an engine that writes its files itself (Ray)."""
+        return Path(tempfile.mkdtemp(prefix=".ray-staging-", dir=self.path))
