@@ -202,6 +202,12 @@ def compare(
         # The adapter trains on the very embedder measured as the baseline: same options
         # (dimensions, endpoint, key), same cache, so its vectors are embedded only once.
         finetuner = get_finetuner(spec, method=method, embedder=embedder, **options)
+    # Hyperparameters are checked before any data is read or embedded.
+    cfg = config or FinetuneConfig()
+    overrides: dict[str, Any] = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
+                                   "learning_rate": learning_rate,
+                                   "max_steps": max_steps}.items() if v is not None}
+    cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
     if dataset is None:
         log.say("no dataset given: using the shipped airline-intents sample")
     with log.step("load"):
@@ -221,11 +227,6 @@ def compare(
         base_train, base_test = _embed_split(embedder, train, test, input_type, cache,
                                              progress)
 
-    cfg = config or FinetuneConfig()
-    overrides: dict[str, Any] = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
-                                   "learning_rate": learning_rate,
-                                   "max_steps": max_steps}.items() if v is not None}
-    cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
     with log.step(f"finetune ({finetuner.method})", "finetune"):
         custom = finetuner.finetune(train, None, cfg)
 

@@ -44,6 +44,11 @@ class FinetuneConfig:
     #: Provider-specific options (loss name, head type, ...).
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        from .hyperparameters import check_config
+
+        check_config(self)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy, for the model card and the report."""
         return asdict(self)

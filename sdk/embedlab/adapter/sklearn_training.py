@@ -18,6 +18,7 @@ from .head import Head
 from .training import (
     TrainingResult,
     TrainingSettings,
+    _diverged,
     default_batch_size,
     default_learning_rate,
 )
@@ -77,8 +78,16 @@ def train_linear_head(
     with threadpool_limits(limits=s.threads), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for epoch in range(1, s.epochs + 1):
-            clf.partial_fit(x, y, classes=classes)
+            try:
+                with np.errstate(all="ignore"):
+                    clf.partial_fit(x, y, classes=classes)
+            except ValueError as exc:  # scikit-learn's own check for non-finite weights
+                if "non-finite" not in str(exc):
+                    raise
+                _diverged(result.steps + 1, float("nan"), clf.learning_rate_init)
             result.steps += steps_per_epoch
+            if not np.isfinite(clf.loss_) or not np.isfinite(clf.coefs_[0]).all():
+                _diverged(result.steps, float(clf.loss_), clf.learning_rate_init)
             record = {"epoch": float(epoch), "train_loss": float(clf.loss_)}
             if xv is not None:
                 record["validation_loss"] = float(

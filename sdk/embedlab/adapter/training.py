@@ -281,6 +281,8 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
             loss = objective(model(x[idx]), y[idx])
             if loss is None:
                 continue
+            if not bool(torch.isfinite(loss)):
+                _diverged(result.steps + 1, float(loss.item()), optimizer.param_groups[0]["lr"])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -315,6 +317,15 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
     result.head = _to_head(s.head, model)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _diverged(step: int, loss: float, learning_rate: float) -> None:
+    """Stop a run whose loss went non-finite: nothing it trained is usable or saved."""
+    from ..errors import FinetuneError
+
+    raise FinetuneError(
+        f"adapter training diverged: the loss was {loss} at step {step} with learning rate "
+        f"{learning_rate:g}; nothing was saved. Train again with a lower --learning-rate")
 
 
 def _to_head(kind: str, model: Any) -> Head:

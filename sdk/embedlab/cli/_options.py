@@ -7,7 +7,31 @@ from typing import Any
 
 import click
 
-__all__ = ["TestSize", "dataset_options", "training_options"]
+from ..hyperparameters import MAX_LEARNING_RATE, MAX_SEED
+
+__all__ = ["FiniteFloat", "TestSize", "dataset_options", "training_options"]
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number in ``(low, high]``: NaN, infinity and absurd values are refused."""
+
+    name = "number"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        import math
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number) or not self.low < number <= self.high:
+            self.fail(f"{value!r}: give a finite number above {self.low:g} and at most "
+                      f"{self.high:g}", param, ctx)
+        return number
 
 
 class TestSize(click.ParamType):
@@ -64,10 +88,11 @@ def training_options(func: Any) -> Any:
                      help="Training epochs (default: the finetuner's)."),
         click.option("--batch-size", type=click.IntRange(min=1), default=None,
                      help="Training batch size."),
-        click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True),
-                     default=None, help="Learning rate."),
+        click.option("--learning-rate", type=FiniteFloat(0.0, MAX_LEARNING_RATE),
+                     default=None, help="Learning rate (finite, above 0, at most "
+                                        f"{MAX_LEARNING_RATE:g})."),
         click.option("--max-steps", type=click.IntRange(min=1), default=None,
                      help="Stop training after this many steps."),
-        click.option("--seed", type=int, default=42, show_default=True,
+        click.option("--seed", type=click.IntRange(0, MAX_SEED), default=42, show_default=True,
                      help="Seed for the split, training and the maps."),
     ])(func)
