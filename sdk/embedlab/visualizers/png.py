@@ -30,6 +30,7 @@ class PngVisualizer(Visualizer):
     def render(self, projections: Sequence[Projection], out_dir: str | Path,
                *, title: str = "", context: dict[str, Any] | None = None) -> list[Path]:
         """Write the PNG into ``out_dir`` (atomically) and return its path."""
+        import matplotlib
         import numpy as np
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -42,7 +43,17 @@ class PngVisualizer(Visualizer):
         target = out / str(context.get("png_name", "comparison.png"))
         classes = sorted({str(label) for p in projections for label in p.labels})
         colors = class_colors(classes)
+        # Every label and title renders literally: "$5_$10" is text, not mathtext.
+        with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+            self._draw(projections, target, classes, colors, title, np, Figure,
+                       FigureCanvasAgg)
+        return [target]
 
+    @staticmethod
+    def _draw(projections: Sequence[Projection], target: Path, classes: list[str],
+              colors: dict[str, Any], title: str, np: Any, Figure: Any,
+              FigureCanvasAgg: Any) -> None:
+        """Draw the maps and save them to ``target`` atomically."""
         n = len(projections)
         # Figure/FigureCanvasAgg directly: no pyplot, no global backend switch, no GUI.
         fig = Figure(figsize=(6.0 * n + 1.8, 6.0), dpi=110, layout="constrained")
@@ -74,4 +85,3 @@ class PngVisualizer(Visualizer):
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-        return [target]
