@@ -17,6 +17,7 @@ from .embedder import INPUT_TYPES, Embedder
 from .errors import (
     AuthenticationError,
     BadRequestError,
+    CacheDamagedError,
     ConfigurationError,
     DatasetError,
     DatasetValidationError,
@@ -59,6 +60,7 @@ __all__ = [
     "INPUT_TYPES",
     "AuthenticationError",
     "BadRequestError",
+    "CacheDamagedError",
     "Comparison",
     "ConfigurationError",
     "CustomModel",

@@ -14,12 +14,12 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigurationError
+from .errors import CacheDamagedError, ConfigurationError
 from .settings import cache_dir
 
 if TYPE_CHECKING:
@@ -148,11 +148,34 @@ class EmbeddingCache:
                 conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} "
                                    f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
         except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(Exception):
+                conn.close()
+            if _is_damage(exc):
+                raise self._damaged(exc) from None
             raise ConfigurationError(
                 f"cannot open the embedding cache {self.path}: {exc}. Delete the file (it only "
                 f"holds cached vectors) or set EMBEDLAB_CACHE_DIR to another folder") from exc
         self._conn, self._pid = conn, os.getpid()
         return conn
+
+    def _damaged(self, exc: BaseException) -> CacheDamagedError:
+        """The error saying this cache's file is damaged, and the way out."""
+        return CacheDamagedError(
+            f"the embedding cache {self.path} is damaged ({exc}); it only holds cached vectors:"
+            " remove it with `embedlab cache clear --yes`, or set EMBEDLAB_CACHE_DIR to another "
+            "folder")
+
+    @contextlib.contextmanager
+    def _checked(self) -> Iterator[sqlite3.Connection]:
+        """This process's connection, under the lock; damage becomes CacheDamagedError."""
+        with self._lock:
+            try:
+                yield self._connect()
+            except sqlite3.DatabaseError as exc:
+                if _is_damage(exc):
+                    self.close()
+                    raise self._damaged(exc) from None
+                raise
 
     def close(self) -> None:
         """Close this process's connection; the next call reopens it."""
@@ -183,8 +206,8 @@ class EmbeddingCache:
         hits = bytearray(len(texts))
         ns_id = None
         if texts and self.path.exists():
-            with self._lock:
-                ns_id = self._namespace_id(self._connect(), ns)
+            with self._checked() as conn:
+                ns_id = self._namespace_id(conn, ns)
         if ns_id is not None:
             positions: dict[bytes, int] = {}
             repeats: list[tuple[int, int]] = []
@@ -194,8 +217,7 @@ class EmbeddingCache:
                     repeats.append((i, first))
             keys = list(positions)
             view = memoryview(buffer)
-            with self._lock:
-                conn = self._connect()
+            with self._checked() as conn:
                 chunk = _max_variables(conn) - 1
                 for start in range(0, len(keys), chunk):
                     part = keys[start:start + chunk]
@@ -225,8 +247,7 @@ class EmbeddingCache:
         if not texts:
             return
         data = np.ascontiguousarray(array, dtype="<f4")
-        with self._lock:
-            conn = self._connect()
+        with self._checked() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.execute(
@@ -240,7 +261,8 @@ class EmbeddingCache:
                     ((ns_id, text_key(text), data[i].tobytes()) for i, text in enumerate(texts)))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
 
     def dimensions(self, provider: str, model: str, revision: str,
@@ -248,8 +270,7 @@ class EmbeddingCache:
         """The output dimensions cached for this model and input type (usually one)."""
         if not self.path.exists():
             return []
-        with self._lock:
-            conn = self._connect()
+        with self._checked() as conn:
             found = conn.execute(
                 "SELECT DISTINCT dim FROM namespaces WHERE provider=? AND model=? "
                 "AND revision=? AND input_type=? ORDER BY dim",
@@ -270,8 +291,7 @@ class EmbeddingCache:
         """Path, size on disk and the number of vectors per namespace."""
         if not self.path.exists():
             return CacheInfo(self.path, 0, [])
-        with self._lock:
-            conn = self._connect()
+        with self._checked() as conn:
             found = conn.execute(
                 "SELECT n.provider, n.model, n.revision, n.input_type, n.dim, "
                 "(SELECT COUNT(*) FROM embeddings e WHERE e.ns = n.id) "
@@ -284,19 +304,37 @@ class EmbeddingCache:
     def clear(self, provider: str | None = None, model: str | None = None) -> int:
         """Delete cached vectors — all, one provider's, or one ``provider``+``model``'s.
 
-        Returns how many vectors were deleted; the file shrinks to match.
+        Returns how many vectors were deleted; the file shrinks to match. A damaged cache
+        is removed whole when everything is cleared (it only holds cached vectors).
         """
         if model is not None and provider is None:
             raise ValueError("clearing one model needs its provider too")
         if not self.path.exists():
             return 0
+        try:
+            return self._clear(provider, model)
+        except CacheDamagedError:
+            if provider is not None:
+                raise
+            self.remove_files()
+            return 0
+
+    def remove_files(self) -> None:
+        """Delete the cache's file and its WAL and shared-memory files (a damaged cache)."""
+        with self._lock:
+            self.close()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(f"{self.path}{suffix}")
+
+    def _clear(self, provider: str | None, model: str | None) -> int:
+        """:meth:`clear` on a readable file."""
         where, params = "1", list[str]()
         if provider is not None:
             where, params = "provider=?", [provider]
             if model is not None:
                 where, params = "provider=? AND model=?", [provider, model]
-        with self._lock:
-            conn = self._connect()
+        with self._checked() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 ids = f"SELECT id FROM namespaces WHERE {where}"
@@ -305,7 +343,8 @@ class EmbeddingCache:
                 conn.execute(f"DELETE FROM namespaces WHERE {where}", params)
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
             try:  # give the space back; skipped if another process is using the file
                 conn.execute("VACUUM")
@@ -313,6 +352,15 @@ class EmbeddingCache:
             except sqlite3.OperationalError:
                 pass
         return int(deleted)
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Whether ``exc`` means the file is damaged (not merely busy or locked)."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return False
+    return not isinstance(exc, sqlite3.OperationalError) or "malformed" in text \
+        or "not a database" in text or "corrupt" in text
 
 
 def _max_variables(conn: sqlite3.Connection) -> int:

@@ -5,7 +5,8 @@
     EmbedlabError
     ├── ConfigurationError          bad option, unknown name, missing extra
     │   ├── UnknownProviderError    no provider/model by that name (lists what exists)
-    │   └── ProviderUnavailableError  the provider's extra or SDK is not installed
+    │   ├── ProviderUnavailableError  the provider's extra or SDK is not installed
+    │   └── CacheDamagedError       the embedding cache file is damaged (names it and the fix)
     ├── PluginError                 a plugin failed to import or raised in a hook
     ├── DatasetError                the data cannot be used as given (names file, row, fix)
     │   └── DatasetValidationError  validate() found violations; .issues holds all of them
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "CacheDamagedError",
     "ConfigurationError",
     "DatasetError",
     "DatasetValidationError",
@@ -68,6 +70,10 @@ class UnknownProviderError(ConfigurationError, LookupError):
 
 class ProviderUnavailableError(ConfigurationError):
     """The provider is known but its extra is missing; the message has the install command."""
+
+
+class CacheDamagedError(ConfigurationError):
+    """The embedding cache's file is damaged; the message names it and how to clear it."""
 
 
 class PluginError(EmbedlabError):

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .cache import CacheNamespace, EmbeddingCache, default_cache
+from .cache import CacheDamagedError, CacheNamespace, EmbeddingCache, default_cache
 from .errors import ConfigurationError, MalformedResponseError, RateLimitError, TransientError
 from .progress import progress_bar
 from .retry import RetryPolicy, call_with_retry
@@ -254,7 +254,7 @@ class _Job:
         ns = CacheNamespace.for_embedder(self.embedder, self.input_type, array.shape[1])
         try:
             self.store.put(ns, batch, array)
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, CacheDamagedError) as exc:
             with self.lock:
                 warned, self.cache_warned = self.cache_warned, True
             if not warned:
@@ -293,15 +293,21 @@ def embed_texts(
 
     store = _resolve_cache(cache)
     dimension = embedder.dimension or state.dimension
-    if dimension is None and store is not None:
-        known = store.dimensions(embedder.provider, embedder.model, embedder.revision, kind)
-        dimension = known[0] if len(known) == 1 else None
     vectors: np.ndarray | None = None
     missing = np.arange(len(distinct))
-    if store is not None and dimension is not None:
-        ns = CacheNamespace.for_embedder(embedder, kind, dimension)
-        vectors, found = store.get(ns, distinct)
-        missing = np.flatnonzero(~found)
+    try:
+        if dimension is None and store is not None:
+            known = store.dimensions(embedder.provider, embedder.model, embedder.revision, kind)
+            dimension = known[0] if len(known) == 1 else None
+        if store is not None and dimension is not None:
+            ns = CacheNamespace.for_embedder(embedder, kind, dimension)
+            vectors, found = store.get(ns, distinct)
+            found &= _finite_rows(vectors, found, store)
+            missing = np.flatnonzero(~found)
+    except CacheDamagedError as exc:
+        warnings.warn(f"{exc}; embedding goes on without the cache", RuntimeWarning,
+                      stacklevel=2)
+        store, vectors, missing = None, None, np.arange(len(distinct))
     if missing.size:
         job = _Job(embedder, state, [distinct[i] for i in missing], kind, store, dimension)
         fresh = _run(job, progress, total=len(distinct))
@@ -310,6 +316,20 @@ def embed_texts(
         vectors[missing] = fresh
     assert vectors is not None
     return vectors[inverse]
+
+
+def _finite_rows(vectors: np.ndarray, found: np.ndarray, store: EmbeddingCache) -> np.ndarray:
+    """Mask of cached rows that hold only finite numbers; the others are warned about and
+    embedded again (the fresh vectors replace them in the cache)."""
+    import numpy as np
+
+    finite = np.isfinite(vectors).all(axis=1)
+    damaged = int(np.count_nonzero(found & ~finite))
+    if damaged:
+        warnings.warn(f"the embedding cache {store.path} held {damaged} non-finite (NaN or inf) "
+                      "vector(s); they are embedded again and replaced", RuntimeWarning,
+                      stacklevel=3)
+    return np.asarray(finite)
 
 
 def _run(job: _Job, progress: bool | None, total: int) -> np.ndarray:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .errors import TransientError
+from .errors import MalformedResponseError, TransientError
 
 __all__ = ["RetryPolicy", "call_with_retry"]
 
@@ -30,10 +30,14 @@ class RetryPolicy:
     max_delay: float = 30.0
     #: The longest ``Retry-After`` honoured; a provider asking for more gets this much.
     max_retry_after: float = 300.0
+    #: Retries of an answer that broke the contract (wrong count, dimension, non-finite
+    #: values): one, in case it was garbled in transit; a provider that answers so twice
+    #: will answer so again, and every request is billed.
+    max_malformed_retries: int = 1
 
     def __post_init__(self) -> None:
-        if self.max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {self.max_retries}")
+        if self.max_retries < 0 or self.max_malformed_retries < 0:
+            raise ValueError("max_retries and max_malformed_retries must be >= 0")
         if self.base_delay < 0 or self.max_delay < 0 or self.max_retry_after < 0:
             raise ValueError("retry delays must be >= 0")
 
@@ -74,7 +78,7 @@ def call_with_retry(
     ``on_transient`` sees every transient failure (e.g. to slow a rate limiter on 429).
     ``sleep`` may return ``True`` to cancel the wait, which raises the error at once.
     """
-    retry = 0
+    retry = malformed = 0
     while True:
         try:
             return fn()
@@ -82,6 +86,13 @@ def call_with_retry(
             if on_transient is not None:
                 on_transient(error)
             retry += 1
+            if isinstance(error, MalformedResponseError):
+                malformed += 1
+                if malformed > policy.max_malformed_retries:
+                    error.args = (f"{error} (the same fault in {malformed} answers: a provider "
+                                  "bug or a wrong model/option, not retried further)",
+                                  *error.args[1:])
+                    raise
             if retry > policy.max_retries:
                 _note(error, f"embedlab gave up after {retry} attempts")
                 raise

@@ -144,7 +144,7 @@ def test_no_text_and_no_api_key_is_stored(tmp_path: Path) -> None:
 def test_a_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(ConfigurationError, match=r"c\.sqlite3.*Delete the file"):
+    with pytest.raises(ConfigurationError, match=r"c\.sqlite3.*damaged.*cache clear --yes"):
         EmbeddingCache(path).put(NS, ["a"], vectors(1))
 
 

@@ -6,6 +6,8 @@ import json
 
 import click
 
+from ._errors import reports_errors
+
 __all__ = ["cache"]
 
 
@@ -26,6 +28,7 @@ def cache() -> None:
 
 @cache.command("info")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@reports_errors
 def info_command(as_json: bool) -> None:
     """Show the cache's path, its size on disk, and the vectors held per model."""
     from ..cache import default_cache
@@ -60,6 +63,7 @@ def info_command(as_json: bool) -> None:
               help="Clear only this model's vectors (every revision and input type), or a "
                    "whole provider's. Default: everything.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@reports_errors
 def clear_command(model: str | None, yes: bool) -> None:
     """Delete cached vectors: all of them, or one model's or provider's."""
     from ..cache import default_cache
