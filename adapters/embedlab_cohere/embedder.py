@@ -8,7 +8,6 @@ import threading
 from collections.abc import Sequence
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
 
 from embedlab.embedder import INPUT_TYPES, Embedder
 from embedlab.errors import (
@@ -17,7 +16,7 @@ from embedlab.errors import (
     InputTooLongError,
     MalformedResponseError,
 )
-from embedlab.secret import Secret
+from embedlab.secret import Secret, endpoint_digest
 from embedlab.settings import env_rate
 
 from .errors import KEY_VARIABLES, translate
@@ -122,7 +121,8 @@ class CohereEmbedder(Embedder):
         parts = []
         endpoint = self._endpoint()
         if endpoint:
-            parts.append(f"endpoint={urlsplit(endpoint).hostname}:{urlsplit(endpoint).port}")
+            # A digest, not the text: an endpoint URL may carry a token.
+            parts.append(f"endpoint={endpoint_digest(endpoint.rstrip('/'))}")
         if self.output_dimension:
             parts.append(f"dimension={self.output_dimension}")
         if self.truncate != "END":

@@ -10,7 +10,6 @@ import threading
 from collections.abc import Sequence
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
 
 from embedlab.embedder import INPUT_TYPES, Embedder
 from embedlab.errors import (
@@ -20,7 +19,7 @@ from embedlab.errors import (
     InputTooLongError,
     MalformedResponseError,
 )
-from embedlab.secret import Secret
+from embedlab.secret import Secret, endpoint_digest
 from embedlab.settings import env_rate
 
 from .errors import KEY_VARIABLE, translate
@@ -137,8 +136,8 @@ class OpenAIEmbedder(Embedder):
         parts = []
         endpoint = self._endpoint()
         if endpoint:
-            split = urlsplit(endpoint)
-            parts.append(f"endpoint={split.hostname}:{split.port}{split.path.rstrip('/')}")
+            # A digest, not the text: an endpoint URL may carry a token.
+            parts.append(f"endpoint={endpoint_digest(endpoint.rstrip('/'))}")
         if self.dimensions:
             parts.append(f"dimension={self.dimensions}")
         return ";".join(parts)

@@ -40,10 +40,12 @@ from .finetuner import CustomModel, FinetuneConfig, Finetuner
 from .hookspecs import hookimpl
 from .loaders import load_dataset
 from .lookup import get_embedder, get_finetuner, get_visualizer, providers
-from .visualizer import Projection, Visualizer
+from .visualizer import Marker, Projection, Visualizer
 
 if TYPE_CHECKING:
     from .cache import EmbeddingCache
+    from .classification import classify
+    from .classifier import ClassificationHead, Prediction
     from .comparison import Comparison, compare
     from .sample import load_sample_dataset, sample_dataset_path
 
@@ -51,6 +53,9 @@ if TYPE_CHECKING:
 _LAZY = {
     "EmbeddingCache": "embedlab.cache",
     "compare": "embedlab.comparison",
+    "classify": "embedlab.classification",
+    "ClassificationHead": "embedlab.classifier",
+    "Prediction": "embedlab.classifier",
     "Comparison": "embedlab.comparison",
     "sample_dataset_path": "embedlab.sample",
     "load_sample_dataset": "embedlab.sample",
@@ -61,6 +66,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CacheDamagedError",
+    "ClassificationHead",
     "Comparison",
     "ConfigurationError",
     "CustomModel",
@@ -76,8 +82,10 @@ __all__ = [
     "Finetuner",
     "InputTooLongError",
     "MalformedResponseError",
+    "Marker",
     "ModelNotFoundError",
     "PluginError",
+    "Prediction",
     "Projection",
     "ProviderError",
     "ProviderTimeoutError",
@@ -90,6 +98,7 @@ __all__ = [
     "ValidationReport",
     "Visualizer",
     "__version__",
+    "classify",
     "compare",
     "get_embedder",
     "get_finetuner",

@@ -72,8 +72,11 @@ class CacheNamespace:
     @classmethod
     def for_embedder(cls, embedder: Any, input_type: str | None, dim: int) -> CacheNamespace:
         """The namespace of ``embedder``'s vectors for ``input_type`` at dimension ``dim``."""
-        return cls(str(embedder.provider), str(embedder.model), str(embedder.revision or ""),
-                   input_type or "", int(dim))
+        from .secret import safe_identity
+
+        # Never a URL's token in the database: such names are stored as a digest.
+        return cls(str(embedder.provider), safe_identity(str(embedder.model)),
+                   safe_identity(str(embedder.revision or "")), input_type or "", int(dim))
 
 
 @dataclass(frozen=True)
@@ -270,6 +273,9 @@ class EmbeddingCache:
         """The output dimensions cached for this model and input type (usually one)."""
         if not self.path.exists():
             return []
+        from .secret import safe_identity
+
+        model, revision = safe_identity(model), safe_identity(revision or "")
         with self._checked() as conn:
             found = conn.execute(
                 "SELECT DISTINCT dim FROM namespaces WHERE provider=? AND model=? "

@@ -33,13 +33,13 @@ __all__ = ["DEFAULT_VISUALIZERS", "Comparison", "compare", "load_for_comparison"
 DEFAULT_VISUALIZERS: tuple[str, ...] = ("png", "html")
 #: Steps :func:`compare` announces (``save`` adds render and save).
 _STEPS = 8
-_SECRET_WORDS = ("key", "token", "secret", "password")
 
 
 def _redact(options: Mapping[str, Any]) -> dict[str, Any]:
-    """Options safe to write into a report: anything that may hold a credential is masked."""
-    return {k: ("***" if any(w in k.lower() for w in _SECRET_WORDS) else v)
-            for k, v in options.items()}
+    """Options safe to write into a report (through embedlab.secret.redact_options)."""
+    from .secret import redact_options
+
+    return redact_options(options)
 
 
 @dataclass

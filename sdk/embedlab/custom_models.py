@@ -73,4 +73,8 @@ def load_custom_model(name: str | Path) -> CustomModel:
     finetuner = get_finetuner(str(card["provider"]), method=str(card["method"]))
     model = finetuner.load(path)
     model.path = path
+    if "classifier" in card and model.classifier is None:
+        from .classifier import read_head  # checked like the weights: damage fails the load
+
+        model.classifier = read_head(path, card["classifier"])
     return model

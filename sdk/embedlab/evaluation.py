@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["METRIC_NAMES", "Evaluation", "evaluate"]
+    from .classifier import ClassificationHead
+
+__all__ = ["METRIC_NAMES", "Evaluation", "evaluate", "make_probe", "probe_features"]
 
 #: The headline metrics every evaluation has, in report order.
 METRIC_NAMES: tuple[str, ...] = (
@@ -42,6 +44,9 @@ class Evaluation:
     #: Rows true label, columns predicted label, in ``classes`` order.
     confusion_matrix: list[list[int]] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
+    #: The probe's calibration on test: ``ece`` and reliability ``bins`` (see
+    #: :mod:`embedlab.calibration`).
+    calibration: dict[str, Any] = field(default_factory=dict)
     knn_k: int = 0
     train_size: int = 0
     test_size: int = 0
@@ -66,6 +71,20 @@ def _as_matrix(vectors: Any, n: int, what: str) -> np.ndarray:
     return array
 
 
+def probe_features(vectors: Any, n: int, what: str) -> np.ndarray:
+    """Checked, L2-normalised float64 rows: every model is probed in cosine geometry."""
+    from sklearn.preprocessing import normalize
+
+    return normalize(_as_matrix(vectors, n, what))
+
+
+def make_probe(seed: int = 42) -> Any:
+    """The logistic-regression probe every score in embedlab uses (report and label audit)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(max_iter=2000, random_state=seed)
+
+
 def evaluate(
     train_vectors: Any,
     train_labels: Sequence[str],
@@ -74,14 +93,16 @@ def evaluate(
     *,
     seed: int = 42,
     knn_k: int = 5,
+    head: ClassificationHead | None = None,
 ) -> Evaluation:
     """Score embeddings: probe and k-NN trained on train, scored on test; silhouette on test.
 
     Vectors are L2-normalised first so every model is compared on the same footing (cosine
-    geometry), whatever scale its provider returns.
+    geometry), whatever scale its provider returns. Pass ``head`` (a
+    :class:`~embedlab.classifier.ClassificationHead` fitted on the same train vectors) to
+    score that head rather than fit the probe again: ``compare`` keeps the custom model's.
     """
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import (
         accuracy_score,
         classification_report,
@@ -91,12 +112,13 @@ def evaluate(
         silhouette_score,
     )
     from sklearn.neighbors import KNeighborsClassifier
-    from sklearn.preprocessing import normalize
+
+    from .calibration import calibration
 
     train_y = np.asarray([str(label) for label in train_labels])
     test_y = np.asarray([str(label) for label in test_labels])
-    x_train = normalize(_as_matrix(train_vectors, len(train_y), "train embeddings"))
-    x_test = normalize(_as_matrix(test_vectors, len(test_y), "test embeddings"))
+    x_train = probe_features(train_vectors, len(train_y), "train embeddings")
+    x_test = probe_features(test_vectors, len(test_y), "test embeddings")
     classes = sorted(set(train_y.tolist()))
     if len(classes) < 2:
         raise ValueError("evaluation needs at least two classes in the train split")
@@ -104,10 +126,18 @@ def evaluate(
     if unseen:
         raise ValueError(f"test labels {unseen} do not occur in the train split")
 
-    probe = LogisticRegression(max_iter=2000, random_state=seed)
-    probe.fit(x_train, train_y)
-    predicted = probe.predict(x_test)
-    probabilities = probe.predict_proba(x_test)
+    if head is None:
+        probe = make_probe(seed)
+        probe.fit(x_train, train_y)
+        probe_classes = [str(c) for c in probe.classes_]
+        probabilities = probe.predict_proba(x_test)
+    else:  # the classifier a custom model keeps: the same probe, fitted on the same rows
+        if sorted(head.classes) != classes:
+            raise ValueError("the classification head was fitted on other classes than the "
+                             "train split's")
+        probe_classes = list(head.classes)
+        probabilities = head.predict_proba(x_test)
+    predicted = np.asarray(probe_classes)[probabilities.argmax(axis=1)]
     precision, recall, f1, _ = precision_recall_fscore_support(
         test_y, predicted, labels=classes, average="macro", zero_division=0)
     report = classification_report(test_y, predicted, labels=classes, output_dict=True,
@@ -126,7 +156,7 @@ def evaluate(
 
     return Evaluation(
         accuracy=float(accuracy_score(test_y, predicted)),
-        log_loss=float(log_loss(test_y, probabilities, labels=list(probe.classes_))),
+        log_loss=float(log_loss(test_y, probabilities, labels=probe_classes)),
         f1_macro=float(f1),
         precision_macro=float(precision),
         recall_macro=float(recall),
@@ -135,6 +165,7 @@ def evaluate(
         per_class=per_class,
         confusion_matrix=confusion_matrix(test_y, predicted, labels=classes).tolist(),
         classes=classes,
+        calibration=calibration(probabilities, test_y, probe_classes),
         knn_k=k,
         train_size=len(train_y),
         test_size=len(test_y),

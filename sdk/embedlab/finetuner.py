@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .cache import EmbeddingCache
+    from .classifier import ClassificationHead, Prediction
     from .dataset import Dataset
     from .embedder import Embedder
 
@@ -74,6 +78,9 @@ class CustomModel(ABC):
     metrics: dict[str, Any]
     #: Where it was last saved or loaded from.
     path: Path | None = None
+    #: The classification head fitted on its training data (saved and loaded with the model;
+    #: see :mod:`embedlab.classifier`); ``None`` until fitted.
+    classifier: ClassificationHead | None = None
 
     @abstractmethod
     def embedder(self) -> Embedder:
@@ -94,6 +101,7 @@ class CustomModel(ABC):
             "method": self.method,
             "metrics": self.metrics,
             "embedlab_version": __version__,
+            **({"classifier": self.classifier.card()} if self.classifier is not None else {}),
         }
 
     def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
@@ -107,12 +115,54 @@ class CustomModel(ABC):
         target = Path(path).expanduser()
         with staged_output(target, overwrite=overwrite, what="custom model") as tmp:
             self.write_weights(tmp)
+            if self.classifier is not None:
+                self.classifier.write(tmp)
             check_finite_weights(tmp, what=f"custom model {self.id}")
             (tmp / CARD_NAME).write_text(
                 json.dumps(self.card(), indent=2, default=str), encoding="utf-8")
         self.path = target
         remember_custom_model(self.id, target)
         return target
+
+    def fit_classifier(self, train: Dataset, *, input_type: str | None = "classification",
+                       seed: int = 42, cache: EmbeddingCache | bool | None = None,
+                       progress: bool | None = None) -> ClassificationHead:
+        """Fit the classification head on ``train`` embedded with this model, keep it as
+        :attr:`classifier` (saved with the model) and return it."""
+        from .classifier import fit_head
+
+        vectors = self.embedder().embed(list(train.texts), input_type, cache=cache,
+                                        progress=progress)
+        self.classifier = fit_head(vectors, train.labels, seed=seed, input_type=input_type,
+                                   fitted_on={"fingerprint": train.fingerprint})
+        return self.classifier
+
+    def classify(self, texts: Sequence[str], *, top_k: int = 3, threshold: float | None = None,
+                 cache: EmbeddingCache | bool | None = None,
+                 progress: bool | None = None) -> list[Prediction]:
+        """Label each text with the classification head: label, probability and the
+        ``top_k`` most probable classes; under ``threshold`` the label is ``"uncertain"``."""
+        if isinstance(texts, str):
+            raise TypeError("classify() takes a list of texts, not a str: pass [text]")
+        head = self.classifier if self.classifier is not None else self._saved_classifier()
+        items = list(texts)
+        vectors = self.embedder().embed(items, head.input_type, cache=cache, progress=progress)
+        return head.predict(vectors, items, top_k=top_k, threshold=threshold)
+
+    def _saved_classifier(self) -> ClassificationHead:
+        """The head saved beside the model, or a clear error saying how to get one."""
+        from .classifier import read_head
+        from .errors import ConfigurationError
+
+        card = read_card(self.path) if self.path is not None else {}
+        if "classifier" in card:
+            self.classifier = read_head(self.path or ".", card["classifier"])
+            return self.classifier
+        raise ConfigurationError(
+            f"custom model {self.id} has no classification head (it was saved before "
+            "embedlab kept one, or trained without `embedlab finetune`/compare); give labelled "
+            f"examples: `embedlab classify --model {self.id} --examples train.csv TEXT...`, or "
+            "in Python model.fit_classifier(dataset) then model.save(path, overwrite=True)")
 
     def __repr__(self) -> str:
         return (f"<{type(self).__name__} {self.id} {self.method} over "

@@ -67,6 +67,19 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+def _highlights(comparison: Comparison) -> list[dict[str, Any]]:
+    """The highlighted texts with their place and nearest neighbours on each map."""
+    out: dict[str, dict[str, Any]] = {}
+    for side, projection in zip(("baseline", "custom"), comparison.projections, strict=False):
+        for marker in projection.markers:
+            entry = out.setdefault(marker.tag, {"tag": marker.tag, "text": marker.text,
+                                                "label": marker.label})
+            entry[side] = {"x": marker.x, "y": marker.y, "neighbours": [
+                {"text": text, "label": label, "similarity": similarity}
+                for text, label, similarity in marker.neighbours]}
+    return list(out.values())
+
+
 def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> dict[str, Any]:
     """The content of ``report.json`` for ``comparison``."""
     data = comparison.dataset
@@ -76,7 +89,7 @@ def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> di
         entry: dict[str, Any] = dict(evaluation.headline())
         entry.update(per_class=evaluation.per_class,
                      confusion_matrix=evaluation.confusion_matrix,
-                     knn_k=evaluation.knn_k)
+                     knn_k=evaluation.knn_k, calibration=evaluation.calibration)
         metrics[side] = entry
     report: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
@@ -108,6 +121,7 @@ def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> di
         "settings": comparison.settings,
         "timings": comparison.timings,
         "versions": comparison.versions,
+        "highlights": _highlights(comparison),
         "artifacts": list(artifacts),
         "artifact_errors": dict(getattr(comparison, "artifact_errors", {})),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

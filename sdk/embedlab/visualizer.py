@@ -11,7 +11,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Projection", "Visualizer"]
+__all__ = ["Marker", "Projection", "Visualizer"]
+
+
+@dataclass
+class Marker:
+    """A highlighted text on one map: its short tag, where it lies, its nearest neighbours."""
+
+    #: Short label drawn on the map (``A``, ``B``, ...); the same text has the same tag on
+    #: every map.
+    tag: str
+    text: str
+    x: float
+    y: float
+    #: Its class when the text is in the dataset, else ``None``.
+    label: str | None = None
+    #: Nearest dataset rows under this map's model: ``(text, label, cosine similarity)``.
+    neighbours: list[tuple[str, str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -23,6 +39,8 @@ class Projection:
     labels: Sequence[str]
     texts: Sequence[str]
     metrics: dict[str, Any] = field(default_factory=dict)
+    #: Highlighted texts to mark on this map (may lie outside ``points``).
+    markers: list[Marker] = field(default_factory=list)
 
 
 class Visualizer(ABC):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, DatasetError, FinetuneError, ModelNotFoundError
 from ..finetuner import FinetuneConfig, Finetuner, read_card
+from ..secret import safe_identity
 from .model import AdapterModel, public_options
 from .training import (
     TrainingResult,
@@ -167,7 +168,7 @@ class AdapterFinetuner(Finetuner):
         return AdapterModel(
             id=f"{base.provider}-adapter-{digest.hexdigest()[:12]}",
             provider=base.provider, base_model=base.model, head=result.head,
-            input_type=config.input_type, base_revision=base.revision or "",
+            input_type=config.input_type, base_revision=safe_identity(base.revision or ""),
             base_dimension=base_dimension, metrics=metrics, training=training,
             base_options=public_options(self._options), runtime_options=self._options,
             base_factory=(lambda: base),

@@ -8,6 +8,7 @@ import click
 from .._version import __version__
 from .cache import cache
 from .check import check
+from .classify import classify_command
 from .compare import compare_command
 from .embed import embed_command
 from .finetune import finetune_command
@@ -26,6 +27,7 @@ def cli() -> None:
 cli.add_command(providers_command)
 cli.add_command(cache)
 cli.add_command(check)
+cli.add_command(classify_command)
 cli.add_command(compare_command)
 cli.add_command(embed_command)
 cli.add_command(finetune_command)

@@ -32,13 +32,15 @@ def cache() -> None:
 def info_command(as_json: bool) -> None:
     """Show the cache's path, its size on disk, and the vectors held per model."""
     from ..cache import default_cache
+    from ..secret import redact
 
     info = default_cache().info()
     if as_json:
         click.echo(json.dumps({
             "path": str(info.path), "size_bytes": info.size_bytes, "rows": info.rows,
             "namespaces": [
-                {"provider": ns.provider, "model": ns.model, "revision": ns.revision,
+                {"provider": ns.provider, "model": redact(ns.model),
+                 "revision": redact(ns.revision),
                  "input_type": ns.input_type or None, "dim": ns.dim, "rows": ns.rows}
                 for ns in info.namespaces],
         }, indent=2))
@@ -50,7 +52,7 @@ def info_command(as_json: bool) -> None:
         click.echo("(empty)")
         return
     header = ("PROVIDER:MODEL", "REVISION", "INPUT TYPE", "DIM", "ROWS")
-    table = [(f"{ns.provider}:{ns.model}", ns.revision or "-", ns.input_type or "-",
+    table = [(f"{ns.provider}:{redact(ns.model)}", redact(ns.revision) or "-", ns.input_type or "-",
               str(ns.dim), str(ns.rows)) for ns in info.namespaces]
     widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
     for row in [header, *table]:

@@ -40,6 +40,12 @@ def _fmt(value: float) -> str:
 @click.option("--overwrite", is_flag=True,
               help="Replace an earlier embedlab report in OUT (only embedlab's own files; a "
                    "directory holding anything else is always refused).")
+@click.option("--highlight", "highlights", multiple=True, metavar="TEXT",
+              help="A text to mark on both maps with its nearest neighbours under each model "
+                   "(repeatable; need not be in the dataset). Default: the test rows whose "
+                   "neighbourhood changed most.")
+@click.option("--highlight-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Texts to highlight: a .txt file (one a line) or a CSV/TSV text column.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--dry-run", is_flag=True,
               help="Validate the data and print what the run would do; load no model.")
@@ -51,7 +57,8 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
                     projection: str, method: str | None, epochs: int | None,
                     batch_size: int | None, learning_rate: float | None,
                     max_steps: int | None, seed: int, text_column: str, label_column: str,
-                    encoding: str, overwrite: bool, no_cache: bool, dry_run: bool, as_json: bool,
+                    encoding: str, overwrite: bool, highlights: tuple[str, ...],
+                    highlight_file: Path | None, no_cache: bool, dry_run: bool, as_json: bool,
                     quiet: bool) -> None:
     """Compare a finetuned model with its baseline on DATASET (CSV, TSV, JSONL, JSON or
     Parquet with text and label columns; default: the shipped airline-intents sample).
@@ -69,6 +76,13 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
                    "(airline intents: airfare, airline, ground_service).", err=True)
     out_dir = Path(out) if out else Path("runs") / Path(dataset).stem
     check_output_dir(out_dir, overwrite=overwrite)  # fail now, not after the training
+
+    highlight: list[str] | None = None
+    if highlights or highlight_file is not None:
+        from .embed import _read_texts
+
+        highlight = [*highlights, *(_read_texts(highlight_file, text_column, encoding)
+                                    if highlight_file is not None else [])]
 
     if dry_run:
         from ..plan import plan_comparison
@@ -93,7 +107,7 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
                      learning_rate=learning_rate, max_steps=max_steps,
                      text_column=text_column, label_column=label_column, encoding=encoding,
                      cache=False if no_cache else None, progress=False if quiet else None,
-                     steps=steps)
+                     steps=steps, highlight=highlight)
     saved = result.save(out_dir, steps=steps, overwrite=overwrite)
     for name, error in result.artifact_errors.items():
         click.secho(f"warning: the {name} artifact was not saved: {error}", fg="yellow",

@@ -37,7 +37,8 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
                      quiet: bool) -> None:
     """Finetune on every row of DATASET and save the custom model to OUT; print its id.
 
-    Embed with it later: `embedlab embed --model ID` or get_embedder(ID).
+    Embed with it later: `embedlab embed --model ID` or get_embedder(ID); label texts with
+    its classifier (fitted on the same rows): `embedlab classify --model ID TEXT...`.
     """
     from ..finetuner import FinetuneConfig
     from ..loaders import load_dataset
@@ -56,6 +57,10 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
         click.echo(f"finetuning ({finetuner.method}) on {len(data)} rows of {data.name} ...",
                    err=True)
     model = finetuner.finetune(data, None, config)
+    if not quiet:
+        click.echo("fitting the classifier (embedlab classify --model ID) ...", err=True)
+    model.fit_classifier(data, input_type=input_type, seed=seed,
+                         progress=False if quiet else None)
     path = model.save(Path(out), overwrite=overwrite)
     if as_json:
         click.echo(json.dumps({**model.card(), "path": str(path)}, indent=2, default=str))

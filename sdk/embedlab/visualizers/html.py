@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..visualizer import Projection, Visualizer
+from ..visualizer import Marker, Projection, Visualizer
 from ._palette import class_colors
 from ._validate import checked_points
 
@@ -66,6 +66,9 @@ _CSS = """
   padding:6px 8px;border-radius:4px;max-width:380px;font-size:13px;z-index:10}
 .el-report .el-tip b{display:block;color:#ffd479;font-weight:600}
 .el-report code{font-size:12px}
+.el-report .el-mk text{font:bold 12px system-ui,sans-serif;paint-order:stroke;stroke:#fff;
+  stroke-width:3px}
+.el-report .el-highlights ol{margin:0;padding-left:18px}
 """
 
 # Finds its own root by id, so several reports can share one notebook page.
@@ -210,8 +213,10 @@ def _map_svg(projection: Projection, colors: Mapping[str, str], index: Mapping[s
 
     points = checked_points(projection)
     low, scale, offset = np.zeros(2), 1.0, np.zeros(2)
-    if len(points):
-        low, high = points.min(axis=0), points.max(axis=0)
+    marked = np.asarray([[m.x, m.y] for m in projection.markers], dtype=float).reshape(-1, 2)
+    bounds = np.vstack([points, marked[np.isfinite(marked).all(axis=1)]])
+    if len(bounds):
+        low, high = bounds.min(axis=0), bounds.max(axis=0)
         span = np.where(high - low > 0, high - low, 1.0)
         scale = min((_MAP_W - 2 * _PAD) / span[0], (_MAP_H - 2 * _PAD) / span[1])
         offset = (np.array([_MAP_W, _MAP_H]) - span * scale) / 2
@@ -225,6 +230,17 @@ def _map_svg(projection: Projection, colors: Mapping[str, str], index: Mapping[s
             f'<circle class="el-pt" cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" '
             f'fill="{colors[label]}" data-c="{index[label]}" data-i="{i}" '
             f'data-l="{_e(label)}" data-t="{_e(text)}"></circle>')
+    for marker in projection.markers:  # highlighted texts: a ring and the tag, text on hover
+        if not (math.isfinite(marker.x) and math.isfinite(marker.y)):
+            continue
+        cx = offset[0] + (marker.x - low[0]) * scale
+        cy = _MAP_H - (offset[1] + (marker.y - low[1]) * scale)
+        circles.append(
+            f'<g class="el-mk" data-tag="{_e(marker.tag)}"><title>{_e(marker.tag)}: '
+            f"{_e(marker.text)}</title>"
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="8" fill="none" stroke="#000" '
+            f'stroke-width="2"></circle><text x="{cx + 9:.1f}" y="{cy - 7:.1f}">'
+            f"{_e(marker.tag)}</text></g>")
     silhouette = projection.metrics.get("silhouette")
     caption = _e(projection.title)
     if isinstance(silhouette, (int, float)):
@@ -234,6 +250,66 @@ def _map_svg(projection: Projection, colors: Mapping[str, str], index: Mapping[s
             f'viewBox="0 0 {_MAP_W:.0f} {_MAP_H:.0f}" role="img" '
             f'aria-label="{_e(projection.title)}" data-points="{len(circles)}">'
             + "".join(circles) + "</svg></figure>")
+
+
+def _neighbour_list(marker: Marker | None) -> str:
+    if marker is None or not marker.neighbours:
+        return "<td>—</td>"
+    items = "".join(f"<li>{_e(text)} <span class='el-sub'>({_e(label)}, "
+                    f"{_e(_fmt(float(similarity)))})</span></li>"
+                    for text, label, similarity in marker.neighbours)
+    return f"<td><ol>{items}</ol></td>"
+
+
+def _highlights_section(projections: Sequence[Projection]) -> str:
+    """Each highlighted text with its nearest rows under the baseline and the custom model."""
+    if not projections or not projections[0].markers:
+        return ""
+    other = {m.tag: m for m in projections[1].markers} if len(projections) > 1 else {}
+    rows = []
+    for marker in projections[0].markers:
+        label = _e(marker.label) if marker.label is not None else "<i>not in the dataset</i>"
+        rows.append(f'<tr data-tag="{_e(marker.tag)}"><th>{_e(marker.tag)}</th>'
+                    f"<td>{_e(marker.text)}<br><span class='el-sub'>{label}</span></td>"
+                    f"{_neighbour_list(marker)}{_neighbour_list(other.get(marker.tag))}</tr>")
+    return ("<h2>Highlighted examples</h2><p class='el-sub'>Marked with their tag on both maps; "
+            "their nearest rows (class, cosine similarity) under each model.</p>"
+            "<table class='el-highlights'><thead><tr><th>Tag</th><th>Text</th>"
+            "<th>Nearest under the baseline</th><th>Nearest under the custom model</th>"
+            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _classify_section(metrics: Mapping[str, Any]) -> str:
+    """The classifier's calibration: expected calibration error and the reliability table."""
+    sides = {side: (metrics.get(side) or {}).get("calibration") or {}
+             for side in ("baseline", "custom")}
+    if not any(sides.values()):
+        return ""
+    ece = "".join(f"<td class='el-num'>{_e(_fmt(side.get('ece')))}</td>"
+                  if side.get("ece") is not None else "<td class='el-num'>n/a</td>"
+                  for side in sides.values())
+    rows = []
+    bins = sides["custom"].get("bins") or sides["baseline"].get("bins") or []
+    for i, edges in enumerate(bins):
+        cells = ""
+        for side in sides:
+            side_bins = sides[side].get("bins") or []
+            row = side_bins[i] if i < len(side_bins) else {}
+            accuracy = row.get("accuracy")
+            cells += (f"<td class='el-num'>{_e(row.get('count', 0))}</td><td class='el-num'>"
+                      f"{_e(_fmt(accuracy)) if accuracy is not None else '—'}</td>")
+        rows.append(f"<tr><th>{_e(_fmt(edges.get('lower')))}–{_e(_fmt(edges.get('upper')))}"
+                    f"</th>{cells}</tr>")
+    return ("<h2>Classify</h2><p class='el-sub'>The custom model keeps this probe as its "
+            "classifier (<code>embedlab classify --model ID</code>). Calibration on the test "
+            "split: of the rows given a confidence in a bin, the share classified right; the "
+            "expected calibration error is the row-weighted gap (lower is better).</p>"
+            "<table class='el-calibration'><thead><tr><th></th><th>Baseline</th>"
+            f"<th>Custom</th></tr></thead><tbody><tr><th>Expected calibration error</th>{ece}"
+            "</tr></tbody></table><table class='el-reliability'><thead><tr>"
+            "<th rowspan='2'>Confidence</th><th colspan='2'>Baseline</th>"
+            "<th colspan='2'>Custom</th></tr><tr><th>rows</th><th>accuracy</th><th>rows</th>"
+            "<th>accuracy</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
 def render_fragment(projections: Sequence[Projection], *, title: str = "",
@@ -287,6 +363,9 @@ def render_fragment(projections: Sequence[Projection], *, title: str = "",
     parts.append('<p class="el-sub">Hover a point for its text; click a class to hide or show '
                  "it in both maps. Each map is fitted separately, so positions are not "
                  "comparable between maps — the grouping is.</p>")
+    parts.append(_highlights_section(projections))
+    if isinstance(metrics, Mapping):
+        parts.append(_classify_section(metrics))
 
     run: dict[str, Any] = {}
     if context.get("provider"):

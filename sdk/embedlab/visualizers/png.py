@@ -22,6 +22,34 @@ def _subtitle(projection: Projection) -> str:
     return f"{projection.title}\nsilhouette n/a"
 
 
+def _short(text: str, limit: int = 90) -> str:
+    """One line of at most ``limit`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
+def _draw_markers(ax: Any, projection: Projection) -> None:
+    """Ring each highlighted text's point and write its tag beside it."""
+    for marker in projection.markers:
+        ax.scatter([marker.x], [marker.y], s=120, facecolors="none", edgecolors="black",
+                   linewidths=1.6, zorder=3)
+        ax.annotate(marker.tag, (marker.x, marker.y), xytext=(6, 6), textcoords="offset points",
+                    fontsize=10, fontweight="bold", zorder=4, parse_math=False,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                          "alpha": 0.8})
+
+
+def _metadata(projections: Sequence[Projection]) -> dict[str, str]:
+    """PNG text chunks: the highlighted texts (tag, text, place on each map) as JSON."""
+    import json
+
+    marked = [{"tag": m.tag, "text": m.text, "label": m.label,
+               "maps": [[pm.x, pm.y] for p in projections for pm in p.markers
+                        if pm.tag == m.tag]} for m in projections[0].markers]
+    return {"Software": "embedlab", "embedlab:highlights": json.dumps(marked,
+                                                                      ensure_ascii=False)}
+
+
 class PngVisualizer(Visualizer):
     """Draws the projections side by side into ``comparison.png`` (``context["png_name"]``)."""
 
@@ -67,6 +95,7 @@ class PngVisualizer(Visualizer):
                 mask = labels == name
                 ax.scatter(points[mask, 0], points[mask, 1], s=size, c=colors[name],
                            label=name, alpha=0.8, edgecolors="none")
+            _draw_markers(ax, projection)
             ax.set_title(_subtitle(projection), fontsize=11)
             ax.set_xticks([])
             ax.set_yticks([])
@@ -79,9 +108,13 @@ class PngVisualizer(Visualizer):
                    ncols=columns)
         if title:
             fig.suptitle(title, fontsize=13)
+        markers = projections[0].markers
+        if markers:  # the highlighted texts, literally (parse_math=False: a "$" stays a "$")
+            fig.supxlabel("\n".join(f"{m.tag}  {_short(m.text)}" for m in markers),
+                          x=0.01, ha="left", fontsize=9, parse_math=False)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
         try:
-            fig.savefig(tmp, format="png")
+            fig.savefig(tmp, format="png", metadata=_metadata(projections))
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
