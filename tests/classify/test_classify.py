@@ -51,7 +51,7 @@ def test_damaged_head_fails_the_load(adapter_model: embedlab.CustomModel,
     path = adapter_model.save(tmp_path / "model")
     weights = path / "classifier.safetensors"
     weights.write_bytes(weights.read_bytes()[:-16])
-    with pytest.raises(embedlab.ModelNotFoundError, match="classifier.safetensors"):
+    with pytest.raises(embedlab.ModelNotFoundError, match=r"classifier\.safetensors"):
         embedlab.load_custom_model(adapter_model.id)
 
 
