@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .classification import classify
     from .classifier import ClassificationHead, Prediction
     from .comparison import Comparison, compare
+    from .label_audit import Audit, ClassOverlap, Suspect, audit
     from .sample import load_sample_dataset, sample_dataset_path
 
 # Names whose modules pull in more (sqlite, the workflow): imported on first use.
@@ -56,6 +57,10 @@ _LAZY = {
     "classify": "embedlab.classification",
     "ClassificationHead": "embedlab.classifier",
     "Prediction": "embedlab.classifier",
+    "audit": "embedlab.label_audit",
+    "Audit": "embedlab.label_audit",
+    "ClassOverlap": "embedlab.label_audit",
+    "Suspect": "embedlab.label_audit",
     "Comparison": "embedlab.comparison",
     "sample_dataset_path": "embedlab.sample",
     "load_sample_dataset": "embedlab.sample",
@@ -63,9 +68,11 @@ _LAZY = {
 
 __all__ = [
     "INPUT_TYPES",
+    "Audit",
     "AuthenticationError",
     "BadRequestError",
     "CacheDamagedError",
+    "ClassOverlap",
     "ClassificationHead",
     "Comparison",
     "ConfigurationError",
@@ -92,12 +99,14 @@ __all__ = [
     "ProviderUnavailableError",
     "RateLimitError",
     "ServiceUnavailableError",
+    "Suspect",
     "TransientError",
     "UnknownProviderError",
     "ValidationIssue",
     "ValidationReport",
     "Visualizer",
     "__version__",
+    "audit",
     "classify",
     "compare",
     "get_embedder",

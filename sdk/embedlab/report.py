@@ -82,6 +82,8 @@ def _highlights(comparison: Comparison) -> list[dict[str, Any]]:
 
 def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> dict[str, Any]:
     """The content of ``report.json`` for ``comparison``."""
+    from .comparison_audit import audit_report
+
     data = comparison.dataset
     custom = comparison.custom_model
     metrics: dict[str, Any] = {}
@@ -126,6 +128,7 @@ def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> di
         "artifact_errors": dict(getattr(comparison, "artifact_errors", {})),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    report.update(audit_report(comparison))  # the label audit and the clean candidate
     safe: dict[str, Any] = _json_safe(report)
     return safe
 
@@ -164,6 +167,7 @@ def write_report(comparison: Comparison, path: str | Path, *,
     embedlab did not write is refused. A visualizer that fails is named with its error in
     ``report.json``'s ``artifact_errors`` and the rest of the report is still saved.
     """
+    from .comparison_audit import relocate_clean_model, save_audit_files
     from .custom_models import remember_custom_model
     from .lookup import get_visualizer
     from .manifest import staged_output
@@ -190,6 +194,7 @@ def write_report(comparison: Comparison, path: str | Path, *,
             artifacts += _save_embeddings(comparison, tmp / "embeddings")
             comparison.custom_model.save(tmp / "model")
             artifacts.append("model/")
+            artifacts += save_audit_files(comparison, tmp)
             timings = {**comparison.timings, **log.timings}
             comparison.timings = timings
             report = build_report(comparison, artifacts=[*artifacts, REPORT_JSON])
@@ -200,6 +205,7 @@ def write_report(comparison: Comparison, path: str | Path, *,
     # The model was saved inside the temporary directory: point its id at where it now lives.
     comparison.custom_model.path = target / "model"
     remember_custom_model(comparison.custom_model.id, target / "model")
+    relocate_clean_model(comparison, target)
     return target
 
 

@@ -41,6 +41,9 @@ class Projection:
     metrics: dict[str, Any] = field(default_factory=dict)
     #: Highlighted texts to mark on this map (may lie outside ``points``).
     markers: list[Marker] = field(default_factory=list)
+    #: Training rows the label audit flags, placed among their nearest points, tagged with
+    #: their rank in the report's "Rows to check" (baseline map only).
+    suspects: list[Marker] = field(default_factory=list)
 
 
 class Visualizer(ABC):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
+from .audit import audit_command
 from .cache import cache
 from .check import check
 from .classify import classify_command
@@ -29,6 +30,7 @@ cli.add_command(cache)
 cli.add_command(check)
 cli.add_command(classify_command)
 cli.add_command(compare_command)
+cli.add_command(audit_command)
 cli.add_command(embed_command)
 cli.add_command(finetune_command)
 
