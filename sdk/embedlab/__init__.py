@@ -47,12 +47,15 @@ if TYPE_CHECKING:
     from .classification import classify
     from .classifier import ClassificationHead, Prediction
     from .comparison import Comparison, compare
+    from .corpus import CorpusSummary, embed_corpus
     from .label_audit import Audit, ClassOverlap, Suspect, audit
     from .sample import load_sample_dataset, sample_dataset_path
 
 # Names whose modules pull in more (sqlite, the workflow): imported on first use.
 _LAZY = {
     "EmbeddingCache": "embedlab.cache",
+    "embed_corpus": "embedlab.corpus",
+    "CorpusSummary": "embedlab.corpus",
     "compare": "embedlab.comparison",
     "classify": "embedlab.classification",
     "ClassificationHead": "embedlab.classifier",
@@ -76,6 +79,7 @@ __all__ = [
     "ClassificationHead",
     "Comparison",
     "ConfigurationError",
+    "CorpusSummary",
     "CustomModel",
     "Dataset",
     "DatasetError",
@@ -109,6 +113,7 @@ __all__ = [
     "audit",
     "classify",
     "compare",
+    "embed_corpus",
     "get_embedder",
     "get_finetuner",
     "get_visualizer",

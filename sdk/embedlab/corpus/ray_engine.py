@@ -10,6 +10,7 @@ actors, so together they keep to the key's limit.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sqlite3
 import time
@@ -132,7 +133,7 @@ def _connect(address: str | None) -> bool:
         return False
     try:
         ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                 configure_logging=False)
+                 logging_level=logging.WARNING)
     except ConnectionError as exc:
         raise ConfigurationError(f"cannot reach a Ray cluster at {address!r}: {exc}; check "
                                  "--address (auto, or ray://HOST:10001)") from None
@@ -154,11 +155,14 @@ def run_ray(files: list[InputFile], output: OutputDir, spec: EmbedderSpec, embed
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = show_progress(progress)
         context.print_on_execution_start = False
+        # Reading is light next to embedding: read tasks take no CPU slot, so actors that
+        # hold every CPU of a small Ray never starve the reads that feed them.
         dataset = ray.data.read_datasource(
-            _datasource(files, text_column, id_column, encoding, part_rows))
+            _datasource(files, text_column, id_column, encoding, part_rows),
+            num_cpus=0)
         dataset = dataset.map_batches(
             EmbedActor, batch_size=request_rows(embedder), batch_format="pyarrow",
-            concurrency=workers, num_cpus=num_cpus,
+            compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=num_cpus,
             fn_constructor_kwargs={"spec": spec, "input_type": input_type,
                                    "cache_path": cache_path, "share": 1.0 / workers})
         staging = output.staging()
