@@ -4,6 +4,7 @@ made them. Every ``CustomModel.save`` records ``id -> path`` in a small JSON ind
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import tempfile
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["find_custom_model", "load_custom_model", "remember_custom_model"]
 
 _lock = threading.Lock()
+#: Custom models being loaded in this context: a card whose base leads back is refused.
+_loading: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "embedlab_loading_models", default=frozenset())
 
 
 def _index_path() -> Path:
@@ -69,9 +73,19 @@ def load_custom_model(name: str | Path) -> CustomModel:
             f"no custom model at path or with id {str(name)!r}; pass the directory the model "
             f"was saved into (it holds {CARD_NAME}) or an id printed by `embedlab finetune`"
         )
+    key = str(path.resolve())
+    if key in _loading.get():
+        raise ModelNotFoundError(
+            f"{path}: the model's base model leads back to the model itself; its card is "
+            "damaged, save the model again with embedlab")
     card = read_card(path)
-    finetuner = get_finetuner(str(card["provider"]), method=str(card["method"]))
-    model = finetuner.load(path)
+    token = _loading.set(_loading.get() | {key})
+    try:
+        finetuner = get_finetuner(str(card["provider"]), method=str(card["method"]))
+        model = finetuner.load(path)
+        model.embedder()  # builds the base embedder now, inside the loop check
+    finally:
+        _loading.reset(token)
     model.path = path
     if "classifier" in card and model.classifier is None:
         from .classifier import read_head  # checked like the weights: damage fails the load

@@ -203,6 +203,9 @@ def read_card(path: str | Path) -> dict[str, Any]:
             f"{path}: no custom model here ({CARD_NAME} is missing); pass the directory "
             "that embedlab saved the model into"
         ) from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelNotFoundError(f"{card_path}: not valid JSON ({exc})") from None
+    from .card_schema import check_card
+
+    check_card(data, card_path)
     return data

@@ -184,10 +184,13 @@ class AdapterModel(CustomModel):
              base_factory: Callable[[], Embedder] | None = None,
              base_options: dict[str, Any] | None = None) -> AdapterModel:
         """Rebuild a saved adapter from its directory and card, checking the weights."""
-        from ..errors import ModelNotFoundError
+        from ..card_schema import ADAPTER_CARD_SCHEMA, check_card, file_in_model
+        from ..errors import FinetuneError, ModelNotFoundError
 
         directory = Path(path)
-        weights = directory / str(card.get("weights") or WEIGHTS_NAME)
+        check_card(card, directory / "embedlab.json", ADAPTER_CARD_SCHEMA)
+        weights = file_in_model(directory, str(card.get("weights") or WEIGHTS_NAME),
+                                directory / "embedlab.json")
         if card.get("format") != FORMAT:
             raise ModelNotFoundError(
                 f"{directory}: not an embedlab adapter (card format {card.get('format')!r}, "
@@ -204,7 +207,11 @@ class AdapterModel(CustomModel):
             raise ModelNotFoundError(
                 f"{weights}: cannot read the adapter's weights ({exc}); save the model "
                 "again") from None
-        head = Head(str(card["head"]), tensors)
+        try:
+            head = Head(str(card["head"]), tensors)
+        except (FinetuneError, ValueError, KeyError) as exc:
+            raise ModelNotFoundError(f"{weights}: not a usable adapter head ({exc}); save the "
+                                     "model again") from None
         if head.digest() != card.get("weights_sha256"):
             raise ModelNotFoundError(
                 f"{weights}: the weights do not match the card's weights_sha256 (changed or "
