@@ -72,7 +72,7 @@ def _xy() -> tuple[np.ndarray, np.ndarray]:
 
 def test_adapter_training_stops_when_the_loss_goes_non_finite() -> None:
     x, y = _xy()
-    with pytest.raises(embedlab.FinetuneError, match="diverged.*learning-rate"):
+    with pytest.raises(embedlab.FinetuneError, match=r"diverged.*learning-rate"):
         train_head(x, y, None, None, TrainingSettings(learning_rate=1e30, epochs=5))
 
 
