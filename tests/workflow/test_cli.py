@@ -145,11 +145,16 @@ def test_embed_from_a_file_to_parquet(runner: CliRunner, fake_provider: str,
     source = tmp_path / "texts.txt"
     source.write_text("first text\n\nsecond text\nthird ✈ text\n", encoding="utf-8")
     out = tmp_path / "vectors.parquet"
+    refused = runner.invoke(cli, ["embed", "--file", str(source), "-m", fake_provider,
+                                  "--out", str(out)])
+    assert refused.exit_code == 2 and "row 2 has no text" in refused.stderr
+    assert not out.exists()
     result = runner.invoke(cli, ["embed", "--file", str(source), "-m", fake_provider,
-                                 "--out", str(out)])
+                                 "--out", str(out), "--skip-blank"])
     assert result.exit_code == 0, result.output
     table = pq.read_table(out)
     assert table.column("text").to_pylist() == ["first text", "second text", "third ✈ text"]
+    assert table.column("id").to_pylist() == ["texts.txt:1", "texts.txt:3", "texts.txt:4"]
     vectors = np.array(table.column("embedding").to_pylist(), dtype=np.float32)
     expected = embedlab.get_embedder(fake_provider).embed(
         ["first text", "second text", "third ✈ text"], cache=False)

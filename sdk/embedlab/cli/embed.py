@@ -1,67 +1,86 @@
-"""``embedlab embed``: texts in, vectors out (.npy or Parquet)."""
+"""``embedlab embed``: texts in, vectors out: a small ``.npy``/``.parquet`` file, or a
+corpus of any size streamed into a resumable Parquet dataset directory (local or Ray)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..embedder import INPUT_TYPES
 from ._errors import reports_errors
 
-__all__ = ["embed_command"]
-
-
-def _read_texts(path: Path, column: str, encoding: str) -> list[str]:
-    """Texts from a plain text file (one a line) or a data file's ``column``."""
-    from ..errors import DatasetError
-
-    if path.suffix.lower() in {".txt", ""}:
-        try:
-            lines = path.read_text(encoding=encoding).splitlines()
-        except FileNotFoundError:
-            raise DatasetError(f"{path}: no such file; check the path") from None
-        except UnicodeDecodeError as exc:
-            raise DatasetError(f"{path}: not valid {encoding} text ({exc.reason} at byte "
-                               f"{exc.start}); pass --encoding") from None
-        texts = [line for line in lines if line.strip()]
-    else:
-        texts = [t for t in _load_text_column(path, column, encoding) if t.strip()]
-    if not texts:
-        raise DatasetError(f"{path}: holds no text to embed")
-    return texts
-
-
-def _load_text_column(path: Path, column: str, encoding: str) -> list[str]:
-    """The ``column`` of a CSV or TSV file, in order."""
-    import csv
-
-    from ..errors import DatasetError
-
-    if path.suffix.lower() in {".csv", ".tsv"}:
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-        try:
-            with path.open(encoding=encoding, newline="") as fh:
-                reader = csv.DictReader(fh, delimiter=delimiter)
-                if reader.fieldnames is None or column not in reader.fieldnames:
-                    raise DatasetError(
-                        f"{path}: no column {column!r} (columns: "
-                        f"{', '.join(reader.fieldnames or [])}); pass --text-column")
-                return [row[column] or "" for row in reader]
-        except FileNotFoundError:
-            raise DatasetError(f"{path}: no such file; check the path") from None
-        except UnicodeDecodeError as exc:
-            raise DatasetError(f"{path}: not valid {encoding} text ({exc.reason} at byte "
-                               f"{exc.start}); pass --encoding") from None
-    raise DatasetError(f"{path}: embed reads .txt (one text a line), .csv or .tsv files")
-
-
-def _write(vectors: object, texts: list[str], out: Path) -> None:
+if TYPE_CHECKING:
     import numpy as np
 
+__all__ = ["embed_command"]
+
+#: ``--out`` suffixes written as one file; any other name is a dataset directory.
+FILE_SUFFIXES = {".npy", ".parquet"}
+#: Blank rows listed by number before "and N more".
+LISTED_ROWS = 10
+
+
+def _is_file_out(out: Path) -> bool:
+    """Whether ``--out`` names one file (``.npy``/``.parquet``) rather than a directory."""
+    from ..errors import ConfigurationError
+
+    suffix = out.suffix.lower()
+    if suffix in FILE_SUFFIXES and not out.is_dir():
+        return True
+    if suffix and not out.is_dir():
+        raise ConfigurationError(
+            f"--out {out}: use a .npy or .parquet file name, or a directory (a name without a "
+            "suffix) for a Parquet dataset of any size")
+    return False
+
+
+def _read_rows(source: str, text_column: str, id_column: str | None, encoding: str,
+               skip_blank: bool) -> tuple[list[str], list[str]]:
+    """Ids and texts of every row of ``source``; blank rows are refused with their numbers
+    unless ``skip_blank`` (then left out: the ids keep each vector's row)."""
+    from ..corpus.sources import blank_rows, discover, read_chunks
+    from ..errors import DatasetError
+
+    ids: list[str] = []
+    texts: list[str] = []
+    for file in discover(source):
+        blank: list[int] = []
+        for chunk in read_chunks(file, text_column=text_column, id_column=id_column,
+                                 encoding=encoding):
+            skip = set(blank_rows(chunk))
+            blank += [chunk.first_row + n for n in sorted(skip)]
+            ids += [i for n, i in enumerate(chunk.ids) if n not in skip]
+            texts += [t for n, t in enumerate(chunk.texts) if n not in skip and t is not None]
+        if blank and not skip_blank:
+            listed = ", ".join(map(str, blank[:LISTED_ROWS]))
+            more = f" and {len(blank) - LISTED_ROWS} more" if len(blank) > LISTED_ROWS else ""
+            raise DatasetError(
+                f"{file.path}: row{'s' if len(blank) > 1 else ''} {listed}{more} "
+                f"{'have' if len(blank) > 1 else 'has'} no text, so the vectors would not line "
+                "up with the rows; fill them in or delete them, or pass --skip-blank to leave "
+                "them out and write each vector's row id (.parquet or a directory --out)")
+    if not texts:
+        raise DatasetError(f"{source}: holds no text to embed")
+    return ids, texts
+
+
+def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> None:
+    """Write ``.npy`` (the matrix) or ``.parquet`` (id, text, embedding), atomically."""
+    import numpy as np
+
+    from ..corpus.output import check_out_path
+    from ..errors import ConfigurationError
+
     array = np.asarray(vectors, dtype=np.float32)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_out_path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(f"--out {out}: cannot create its folder ({exc.strerror}); "
+                                 "choose another --out") from None
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
         if out.suffix.lower() == ".parquet":
@@ -69,6 +88,7 @@ def _write(vectors: object, texts: list[str], out: Path) -> None:
             import pyarrow.parquet as pq
 
             table = pa.table({
+                "id": pa.array(ids, type=pa.string()),
                 "text": pa.array(texts, type=pa.string()),
                 "embedding": pa.FixedSizeListArray.from_arrays(
                     pa.array(array.reshape(-1), type=pa.float32()), array.shape[1]),
@@ -86,38 +106,83 @@ def _write(vectors: object, texts: list[str], out: Path) -> None:
 @click.argument("texts", nargs=-1)
 @click.option("--model", "-m", default="local", show_default=True,
               help="provider, provider:model, or a custom model's id or directory.")
-@click.option("--file", "-f", "file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Read texts from a .txt file (one a line) or a CSV/TSV column.")
+@click.option("--file", "-f", "file", default=None, metavar="PATH",
+              help="Read texts from a file, a directory or a glob of Parquet, CSV, TSV, JSONL "
+                   "or .txt (one text a line) files.")
 @click.option("--text-column", default="text", show_default=True,
-              help="Column to read from a CSV/TSV --file.")
+              help="Column holding the text (Parquet, CSV, TSV, JSONL).")
+@click.option("--id-column", default=None,
+              help="Column holding each row's id (default: FILE:ROW, the 1-based data row).")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of --file.")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the vectors: .npy (float32 matrix) or .parquet "
-                   "(text, embedding columns).")
+@click.option("--out", "-o", type=click.Path(path_type=Path), required=True,
+              help="A .npy file (float32 matrix), a .parquet file (id, text, embedding), or a "
+                   "directory: a Parquet dataset (id, embedding) of any size, written in "
+                   "resumable parts.")
 @click.option("--input-type", type=click.Choice(INPUT_TYPES), default=None,
               help="What the texts are for (default: the provider's default).")
+@click.option("--skip-blank", is_flag=True,
+              help="File --out: leave out rows with no text and write each vector's row id "
+                   "(blank rows are refused otherwise; a directory --out always does this).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="Directory --out: embed in this process, or on Ray Data.")
+@click.option("--address", default=None, metavar="auto|ray://HOST:PORT",
+              help="Ray cluster to run on (default: the running one, else a local Ray).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Ray actors embedding at once (each builds the model once).")
+@click.option("--worker-cpus", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, help="CPUs each Ray actor reserves.")
+@click.option("--part-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Directory --out: rows per part (memory held, and what a rerun redoes).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @reports_errors
-def embed_command(texts: tuple[str, ...], model: str, file: Path | None, text_column: str,
-                  encoding: str, out: Path, input_type: str | None, no_cache: bool,
-                  quiet: bool) -> None:
-    """Embed TEXTS (or the texts in --file) and write one vector per text, in order."""
-    from ..errors import ConfigurationError
-    from ..lookup import get_embedder
+def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_column: str,
+                  id_column: str | None, encoding: str, out: Path, input_type: str | None,
+                  skip_blank: bool, engine: str, address: str | None, workers: int,
+                  worker_cpus: float, part_rows: int, no_cache: bool, quiet: bool) -> None:
+    """Embed TEXTS (or the texts in --file) and write one vector per text.
 
-    if out.suffix.lower() not in {".npy", ".parquet"}:
-        raise ConfigurationError(f"--out {out}: use a .npy or .parquet file name")
+    A .npy/.parquet --out keeps the rows' order; a directory --out streams a corpus of any
+    size in bounded memory, resumes an interrupted run, and can run on Ray (--engine ray).
+    """
+    from ..errors import ConfigurationError
+
     if texts and file is not None:
         raise ConfigurationError("give texts as arguments or --file, not both")
-    items = list(texts) if texts else (_read_texts(file, text_column, encoding)
-                                       if file is not None else [])
-    if not items:
+    if not texts and file is None:
         raise ConfigurationError("nothing to embed: give texts as arguments or --file")
+    if not _is_file_out(out):
+        if file is None:
+            raise ConfigurationError(f"--out {out}: a dataset directory is written from --file; "
+                                     "for texts given as arguments use a .npy or .parquet --out")
+        from ..corpus import embed_corpus
+
+        summary = embed_corpus(
+            file, out, model, text_column=text_column, id_column=id_column,
+            input_type=input_type, engine=engine,  # type: ignore[arg-type]
+            address=address, workers=workers, num_cpus=worker_cpus, part_rows=part_rows,
+            encoding=encoding, cache=False if no_cache else None,
+            progress=False if quiet else None)
+        if not quiet:
+            click.echo(str(summary), err=True)
+        return
+    if engine != "local":
+        raise ConfigurationError("--engine ray writes a dataset directory: give --out a "
+                                 "directory name (no .npy/.parquet suffix)")
+    if skip_blank and out.suffix.lower() == ".npy":
+        raise ConfigurationError("--skip-blank writes each vector's row id, which a .npy file "
+                                 "cannot hold: use a .parquet --out or a directory")
+    from ..lookup import get_embedder
+
+    if file is not None:
+        ids, items = _read_rows(file, text_column, id_column, encoding, skip_blank)
+    else:
+        items = list(texts)
+        ids = [str(n) for n in range(1, len(items) + 1)]
     embedder = get_embedder(model)
     vectors = embedder.embed(items, input_type, cache=False if no_cache else None,
                              progress=False if quiet else None)
-    _write(vectors, items, out)
+    _write(vectors, ids, items, out)
     if not quiet:
         click.echo(f"wrote {len(items)} vectors of dimension {vectors.shape[1]} from "
                    f"{embedder.name} to {out}", err=True)
