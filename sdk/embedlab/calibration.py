@@ -17,7 +17,7 @@ __all__ = ["DEFAULT_BINS", "calibration"]
 DEFAULT_BINS = 10
 
 
-def calibration(probabilities: Any, labels: Sequence[str], classes: Sequence[str], *,
+def calibration(probabilities: Any, labels: Sequence[str] | Any, classes: Sequence[str], *,
                 bins: int = DEFAULT_BINS) -> dict[str, Any]:
     """``{"ece": float, "bins": [...]}`` for predicted-class probabilities against ``labels``.
 

@@ -81,6 +81,7 @@ class CustomModel(ABC):
     #: The classification head fitted on its training data (saved and loaded with the model;
     #: see :mod:`embedlab.classifier`); ``None`` until fitted.
     classifier: ClassificationHead | None = None
+    _classify_embedder: Embedder | None = None
 
     @abstractmethod
     def embedder(self) -> Embedder:
@@ -146,7 +147,10 @@ class CustomModel(ABC):
             raise TypeError("classify() takes a list of texts, not a str: pass [text]")
         head = self.classifier if self.classifier is not None else self._saved_classifier()
         items = list(texts)
-        vectors = self.embedder().embed(items, head.input_type, cache=cache, progress=progress)
+        if self._classify_embedder is None:  # built once: loading weights per call would dominate
+            self._classify_embedder = self.embedder()
+        vectors = self._classify_embedder.embed(items, head.input_type, cache=cache,
+                                                progress=progress)
         return head.predict(vectors, items, top_k=top_k, threshold=threshold)
 
     def _saved_classifier(self) -> ClassificationHead:

@@ -119,7 +119,7 @@ def nearest(pool: Any, pool_texts: Sequence[str], pool_labels: Sequence[str],
     if wanted < 1:
         return [[] for _ in query_texts]
     near = _neighbour_indices(pool_x, query_x, wanted)
-    out = []
+    out: list[list[tuple[str, str, float]]] = []
     for row, text in zip(near, query_texts, strict=True):
         found = [(str(pool_texts[j]), str(pool_labels[j]), float(pool_x[j] @ query_x[len(out)]))
                  for j in row if pool_texts[j] != text]

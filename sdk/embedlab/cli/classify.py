@@ -89,7 +89,7 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
     """
     from ..classification import classify
     from ..errors import ConfigurationError
-    from .embed import _read_texts
+    from .embed import _read_rows
 
     if out is not None:
         if out.suffix.lower() not in {".jsonl", ".csv"}:
@@ -99,8 +99,8 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
                                      "pass --overwrite to replace it")
     if texts and file is not None:
         raise ConfigurationError("give texts as arguments or --file, not both")
-    items = list(texts) if texts else (_read_texts(file, text_column, encoding)
-                                       if file is not None else [])
+    items = list(texts) if texts else (_read_rows(str(file), text_column, None, encoding,
+                                                  False)[1] if file is not None else [])
     if not items:
         raise ConfigurationError("nothing to classify: give texts as arguments or --file")
     predictions = classify(items, model, examples=examples, top_k=top_k, threshold=threshold,

@@ -79,9 +79,10 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
 
     highlight: list[str] | None = None
     if highlights or highlight_file is not None:
-        from .embed import _read_texts
+        from .embed import _read_rows
 
-        highlight = [*highlights, *(_read_texts(highlight_file, text_column, encoding)
+        highlight = [*highlights, *(_read_rows(str(highlight_file), text_column, None,
+                                               encoding, True)[1]
                                     if highlight_file is not None else [])]
 
     if dry_run:
