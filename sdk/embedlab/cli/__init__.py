@@ -14,6 +14,7 @@ from .compare import compare_command
 from .embed import embed_command
 from .finetune import finetune_command
 from .providers import providers_command
+from .serve import serve_command
 
 __all__ = ["cli", "main"]
 
@@ -33,6 +34,7 @@ cli.add_command(compare_command)
 cli.add_command(audit_command)
 cli.add_command(embed_command)
 cli.add_command(finetune_command)
+cli.add_command(serve_command)
 
 
 def main() -> None:

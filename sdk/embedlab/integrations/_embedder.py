@@ -1,15 +1,14 @@
-"""The embedder behind an integration: resolving what the caller passed as ``model`` and
-choosing the input type to ask it for, shared by the LangChain and LlamaIndex classes."""
+"""What the LangChain and LlamaIndex classes share: the missing-extra error, the input types
+they ask for, and embedding into the plain float lists both frameworks take."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING
 
 from ..embedder import INPUT_TYPES, Embedder
 from ..errors import ConfigurationError
-from ..finetuner import CustomModel
+from ..model_ref import ModelLike, model_label, resolve_embedder
 
 if TYPE_CHECKING:
     from ..cache import EmbeddingCache
@@ -17,45 +16,11 @@ if TYPE_CHECKING:
 __all__ = ["ModelLike", "check_input_type", "embed_as_lists", "missing_framework",
            "model_label", "resolve_embedder"]
 
-#: What an integration takes as ``model``: a name or saved path (anything
-#: :func:`embedlab.get_embedder` takes), an ``Embedder``, or a ``CustomModel``.
-ModelLike = Union[str, "os.PathLike[str]", Embedder, CustomModel]
-
 
 def missing_framework(package: str, extra: str, integration: str) -> ImportError:
     """The ImportError to raise when a framework is absent: which extra installs it."""
     return ImportError(f"{integration} needs {package}, which is not installed. Install it "
                        f"with: pip install 'embedlab[{extra}]'")
-
-
-def resolve_embedder(model: ModelLike, options: dict[str, Any] | None = None) -> Embedder:
-    """The embedder for ``model``; ``options`` go to the provider (names only)."""
-    if isinstance(model, Embedder):
-        if options:
-            raise ConfigurationError(
-                "options are for a model given by name; this Embedder is already built")
-        return model
-    if isinstance(model, CustomModel):
-        if options:
-            raise ConfigurationError(
-                "options are for a model given by name; a CustomModel embeds as it was trained")
-        return model.embedder()
-    if isinstance(model, (str, os.PathLike)):
-        from ..lookup import get_embedder
-
-        return get_embedder(os.fspath(model), **(options or {}))
-    raise ConfigurationError(
-        f"model must be a name such as 'local' or 'local:all-MiniLM-L6-v2', a saved custom "
-        f"model's path or id, an Embedder or a CustomModel; got {type(model).__name__}")
-
-
-def model_label(model: ModelLike, embedder: Embedder) -> str:
-    """The name to show for ``model``: the name the caller gave, else the embedder's."""
-    if isinstance(model, CustomModel):
-        return model.id
-    if isinstance(model, (str, os.PathLike)):
-        return os.fspath(model)
-    return embedder.name
 
 
 def check_input_type(value: str | None, argument: str) -> str | None:

@@ -1,0 +1,90 @@
+"""``embedlab serve``: any embedlab model behind an OpenAI-compatible HTTP API."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+
+import click
+
+from ..embedder import INPUT_TYPES
+from ._errors import reports_errors
+
+__all__ = ["serve_command"]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _api_key(variable: str | None) -> str | None:
+    """The key from environment variable ``variable`` (never printed), or ``None``."""
+    from ..errors import ConfigurationError
+
+    if variable is None:
+        return None
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        raise ConfigurationError(
+            f"--api-key-env {variable}: the variable is not set or empty; export the key the "
+            f"clients will send (export {variable}=...), or leave --api-key-env out to serve "
+            "without auth")
+    return value
+
+
+@click.command("serve")
+@click.option("--model", "-m", "model", required=True,
+              help="Model to serve: provider[:model], a custom model's id or saved path.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--api-key-env", metavar="VAR", default=None,
+              help="Require 'Authorization: Bearer KEY', KEY read from this environment "
+                   "variable. Default: no auth.")
+@click.option("--input-type", type=click.Choice(INPUT_TYPES), default=None,
+              help="Input type for requests that name none (default: the model's).")
+@click.option("--cache/--no-cache", default=None,
+              help="Use embedlab's embedding cache (default: EMBEDLAB_CACHE, else on).")
+@click.option("--max-batch", "max_batch", type=click.IntRange(min=1), default=1024,
+              show_default=True, help="Most texts of concurrent requests embedded in one call.")
+@click.option("--batch-wait-ms", type=click.FloatRange(min=0), default=0.0,
+              show_default=True, help="How long an idle server waits for more requests to "
+                                      "batch with the first.")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info",
+                                                 "debug"]),
+              default="info", show_default=True, help="uvicorn's log level.")
+@reports_errors
+def serve_command(model: str, host: str, port: int, api_key_env: str | None,
+                  input_type: str | None, cache: bool | None, max_batch: int,
+                  batch_wait_ms: float, log_level: str) -> None:
+    """Serve a model at an OpenAI-compatible endpoint: POST /v1/embeddings, GET /v1/models,
+    GET /health. Any OpenAI client can call it with base_url=http://HOST:PORT/v1.
+
+    Stop it with Ctrl-C (or SIGTERM): requests in flight finish first."""
+    from ..errors import ProviderUnavailableError
+
+    key = _api_key(api_key_env)
+    try:
+        from ..serve import run_server
+    except ImportError as exc:
+        raise ProviderUnavailableError(
+            f"embedlab serve needs {exc.name or 'fastapi and uvicorn'}, which is not "
+            "installed. Install it with: pip install 'embedlab[serve]'") from None
+    if key is None and not _is_loopback(host):
+        click.secho(f"warning: serving on {host} without an API key: anyone who can reach "
+                    "it can use the model. Pass --api-key-env VAR.", fg="yellow", err=True)
+
+    def ready(url: str) -> None:
+        auth = f"bearer key from ${api_key_env}" if api_key_env else "no auth"
+        click.echo(f"embedlab serve: {model} at {url}/v1 ({auth}); Ctrl-C stops", err=True)
+
+    click.echo(f"embedlab serve: loading {model}", err=True)
+    run_server(model, host=host, port=port, api_key=key, log_level=log_level,
+               on_ready=ready, input_type=input_type, cache=cache,
+               max_batch_texts=max_batch, batch_wait_ms=batch_wait_ms)

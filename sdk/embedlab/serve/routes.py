@@ -1,0 +1,137 @@
+"""Every route the server answers, in one place: the health check, and the OpenAI-compatible
+``/v1`` routes behind the API key. To add a route, add a function to ``health`` or ``v1``."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Depends, Request, Response
+
+from ..errors import EmbedlabError
+from .auth import require_api_key
+from .errors import APIError, api_error_from
+from .schemas import MAX_INPUTS, EmbeddingRequest
+from .state import ServeState, get_state
+
+__all__ = ["health", "v1"]
+
+#: Open routes (load balancers, orchestrators).
+health = APIRouter()
+#: OpenAI's API surface; every route here needs the key when the server has one.
+v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    """JSON via orjson: numpy rows serialise directly, float32 in its shortest form."""
+    return Response(orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY),
+                    status_code=status, media_type="application/json")
+
+
+@health.get("/health")
+async def get_health(request: Request) -> Response:
+    """Liveness and the served model."""
+    state = get_state(request)
+    return json_response({"status": "ok", "model": state.model_id,
+                          "dimension": state.embedder.dimension})
+
+
+def _model_card(state: ServeState) -> dict[str, Any]:
+    return {"id": state.model_id, "object": "model", "created": state.created,
+            "owned_by": "embedlab"}
+
+
+@v1.get("/models")
+async def list_models(request: Request) -> Response:
+    """The one model this server serves, as OpenAI lists models."""
+    return json_response({"object": "list", "data": [_model_card(get_state(request))]})
+
+
+@v1.get("/models/{model:path}")
+async def retrieve_model(model: str, request: Request) -> Response:
+    """The served model by any of its names, else 404."""
+    state = get_state(request)
+    check_model(state, model)
+    return json_response(_model_card(state))
+
+
+def check_model(state: ServeState, model: str) -> None:
+    """404 unless ``model`` names the served model."""
+    if model not in state.aliases:
+        raise APIError(404, f"The model '{model}' does not exist; this server serves "
+                            f"'{state.model_id}'.", param="model", code="model_not_found")
+
+
+def read_input(value: Any) -> list[str]:
+    """The texts of ``input``: a string or a list of 1 to 2,048 non-empty strings."""
+    texts = [value] if isinstance(value, str) else value
+    if not isinstance(texts, list):
+        raise APIError(400, "'input' must be a string or an array of strings.", param="input")
+    if not texts:
+        raise APIError(400, "'input' must not be an empty array.", param="input")
+    if len(texts) > MAX_INPUTS:
+        raise APIError(400, f"'input' holds {len(texts)} items; the limit is {MAX_INPUTS} a "
+                            "request. Split it into several requests.", param="input")
+    for i, text in enumerate(texts):
+        if isinstance(text, str):
+            if not text:
+                where = "'input'" if isinstance(value, str) else f"'input[{i}]'"
+                raise APIError(400, f"{where} is an empty string; every input must hold text.",
+                               param="input")
+            continue
+        if isinstance(text, (int, list)):
+            raise APIError(400, "This server embeds text, not token ids: send 'input' as "
+                                "strings. (LangChain's OpenAIEmbeddings: pass "
+                                "check_embedding_ctx_length=False.)", param="input")
+        raise APIError(400, f"'input[{i}]' is a {type(text).__name__}; every input must be "
+                            "a string.", param="input")
+    return texts
+
+
+def _check_options(state: ServeState, body: EmbeddingRequest) -> str | None:
+    """The input type to embed with; 400 for dimensions or input types the model lacks."""
+    dimension = state.embedder.dimension
+    if body.dimensions is not None and body.dimensions != dimension:
+        raise APIError(400, f"'{state.model_id}' returns {dimension}-dimensional embeddings and "
+                            f"cannot shorten them; leave 'dimensions' out or pass {dimension}.",
+                       param="dimensions")
+    kind = body.input_type if body.input_type is not None else state.input_type
+    if kind is not None and kind not in state.embedder.input_types:
+        valid = ", ".join(sorted(state.embedder.input_types)) or "none"
+        raise APIError(400, f"'{state.model_id}' does not take input_type '{kind}'; valid: "
+                            f"{valid}.", param="input_type")
+    return kind
+
+
+@v1.post("/embeddings")
+async def create_embeddings(body: EmbeddingRequest, request: Request) -> Response:
+    """OpenAI's ``POST /v1/embeddings`` for the served model."""
+    state = get_state(request)
+    check_model(state, body.model)
+    texts = read_input(body.input)
+    input_type = _check_options(state, body)
+    try:
+        vectors, tokens = await asyncio.gather(
+            state.batcher.embed(texts, input_type),
+            asyncio.to_thread(_count_tokens, state, texts))
+    except EmbedlabError as exc:
+        raise api_error_from(exc) from None
+    if body.encoding_format == "base64":
+        rows: list[Any] = [base64.b64encode(row.astype("<f4").tobytes()).decode("ascii")
+                           for row in vectors]
+    else:
+        rows = list(vectors)
+    return json_response({
+        "object": "list",
+        "data": [{"object": "embedding", "index": i, "embedding": row}
+                 for i, row in enumerate(rows)],
+        "model": state.model_id,
+        "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+    })
+
+
+def _count_tokens(state: ServeState, texts: list[str]) -> int:
+    """Tokens the texts cost in the model's own tokenizer (OpenAI's ``usage``)."""
+    return sum(state.embedder.count_tokens(text) for text in texts)
