@@ -112,9 +112,9 @@ def test_refuses_to_resume_a_different_job_or_write_into_a_foreign_directory(
         corpus_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     embedlab.embed_corpus(corpus_dir, out, FakeEmbedder(), part_rows=16, cache=False)
-    with pytest.raises(ConfigurationError, match="different job.*part_rows"):
+    with pytest.raises(ConfigurationError, match=r"different job.*part_rows"):
         embedlab.embed_corpus(corpus_dir, out, FakeEmbedder(), part_rows=32, cache=False)
-    with pytest.raises(ConfigurationError, match="different job.*model"):
+    with pytest.raises(ConfigurationError, match=r"different job.*model"):
         embedlab.embed_corpus(corpus_dir, out, FakeEmbedder("other"), part_rows=16, cache=False)
     foreign = tmp_path / "mine"
     foreign.mkdir()

@@ -23,7 +23,7 @@ def test_discover_a_glob_and_a_single_file(corpus_dir: Path) -> None:
 
 @pytest.mark.parametrize("name", ["missing.csv", "none-*.csv"])
 def test_discover_names_what_is_missing(tmp_path: Path, name: str) -> None:
-    with pytest.raises(DatasetError, match="none-|no such file"):
+    with pytest.raises(DatasetError, match=r"none-|no such file"):
         discover(tmp_path / name)
 
 

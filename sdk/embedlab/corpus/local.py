@@ -88,12 +88,13 @@ def run_local(files: list[InputFile], output: OutputDir, embedder: Embedder, *,
                     blanks += len(skip)
                     bar.update(len(skip))
                     ids = [i for n, i in enumerate(chunk.ids) if n not in skip]
-                    texts = [t for n, t in enumerate(chunk.texts) if n not in skip]
+                    texts = [t for n, t in enumerate(chunk.texts)
+                             if n not in skip and t is not None]
                     if not texts:
                         continue
                     pieces: list[np.ndarray] = []
                     for start in range(0, len(texts), call_rows):
-                        piece = texts[start:start + call_rows]  # type: ignore[arg-type]
+                        piece = texts[start:start + call_rows]
                         distinct += len(set(piece))
                         pieces.append(embedder.embed(piece, input_type, cache=cache,
                                                      progress=False))

@@ -71,13 +71,14 @@ def _datasource(files: list[InputFile], text_column: str, id_column: str | None,
     from ray.data import Datasource, ReadTask
     from ray.data.block import BlockMetadata
 
-    class CorpusDatasource(Datasource):  # type: ignore[misc]
+    class CorpusDatasource(Datasource):
         """The corpus's files, read by embedlab's own readers."""
 
         def estimate_inmemory_data_size(self) -> int | None:
             return sum(f.size for f in files)
 
-        def get_read_tasks(self, parallelism: int, **_: Any) -> list[ReadTask]:
+        def get_read_tasks(self, parallelism: int, per_task_row_limit: int | None = None,
+                           data_context: Any = None) -> list[ReadTask]:
             def task(file: InputFile) -> ReadTask:
                 def read() -> Iterable[pa.Table]:
                     return _rows_of(file, text_column, id_column, encoding, chunk_rows)
