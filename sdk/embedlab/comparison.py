@@ -113,12 +113,14 @@ class Comparison:
 
 
 def _embed_split(embedder: Embedder, train: Dataset, test: Dataset, input_type: str | None,
-                 cache: EmbeddingCache | bool | None, progress: bool | None
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Embed train and test in one call (one progress bar), returned as two arrays."""
-    vectors = embedder.embed([*train.texts, *test.texts], input_type, cache=cache,
+                 cache: EmbeddingCache | bool | None, progress: bool | None,
+                 extra: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Embed train, test and the ``extra`` texts (highlights) in one call (one progress
+    bar), returned as three arrays."""
+    vectors = embedder.embed([*train.texts, *test.texts, *extra], input_type, cache=cache,
                              progress=progress)
-    return vectors[:len(train)], vectors[len(train):]
+    n = len(train) + len(test)
+    return vectors[:len(train)], vectors[len(train):n], vectors[n:]
 
 
 def load_for_comparison(dataset: Dataset | str | Path | Any, *, text_column: str = "text",
@@ -161,6 +163,7 @@ def compare(
     progress: bool | None = None,
     quiet: bool = False,
     steps: StepLog | None = None,
+    highlight: Sequence[str] | None = None,
 ) -> Comparison:
     """Finetune a model on ``dataset`` and measure it against its baseline on a held-out split.
 
@@ -171,14 +174,23 @@ def compare(
     ``method`` is ``"full"`` or ``"adapter"`` (the provider's default when ``None``). The
     hyperparameters fill a :class:`~embedlab.finetuner.FinetuneConfig` (or pass ``config``).
     Raises :class:`~embedlab.errors.DatasetError` for unusable data before any model loads.
+
+    ``highlight``: texts (in the dataset or not) to mark on both maps, each with its nearest
+    rows under both models; ``None`` picks the test rows whose neighbourhood changed most,
+    ``[]`` marks none. The custom model keeps the report's probe, fitted on the train split,
+    as its classifier (``custom_model.classify(texts)``).
     """
     from dataclasses import replace
 
+    import numpy as np
+
+    from .classifier import fit_head
     from .errors import ConfigurationError
     from .evaluation import evaluate
     from .finetuner import FinetuneConfig
+    from .highlight import auto_pick, check_highlights, follow
     from .lookup import get_embedder, get_finetuner, parse_name
-    from .projection import PROJECTIONS, project
+    from .projection import PROJECTIONS
     from .report import collect_versions
     from .visualizer import Projection
 
@@ -186,6 +198,7 @@ def compare(
         raise ConfigurationError(
             f"unknown projection {projection!r}; choose one of {', '.join(PROJECTIONS)}")
     log = steps or StepLog(_STEPS, quiet=quiet)
+    chosen = check_highlights(highlight)
     provider_name, model_in_name = parse_name(provider)
     if baseline_model and model_in_name and baseline_model != model_in_name:
         raise ConfigurationError(
@@ -224,33 +237,52 @@ def compare(
                 f"{len(data.classes)} classes")
 
     with log.step(f"embed with the baseline {embedder.name}", "embed_baseline"):
-        base_train, base_test = _embed_split(embedder, train, test, input_type, cache,
-                                             progress)
+        base_train, base_test, base_extra = _embed_split(
+            embedder, train, test, input_type, cache, progress, chosen or ())
 
     with log.step(f"finetune ({finetuner.method})", "finetune"):
         custom = finetuner.finetune(train, None, cfg)
 
     custom_embedder = custom.embedder()
     with log.step(f"embed with the custom model {custom.id}", "embed_custom"):
-        custom_train, custom_test = _embed_split(custom_embedder, train, test, input_type,
-                                                 cache, progress)
+        custom_train, custom_test, custom_extra = _embed_split(
+            custom_embedder, train, test, input_type, cache, progress, chosen or ())
 
     with log.step("evaluate both models", "evaluate"):
+        heads = {side: fit_head(vectors, train.labels, seed=seed, input_type=input_type,
+                                fitted_on={"fingerprint": train.fingerprint})
+                 for side, vectors in (("baseline", base_train), ("custom", custom_train))}
         evaluations = {
-            "baseline": evaluate(base_train, train.labels, base_test, test.labels, seed=seed),
+            "baseline": evaluate(base_train, train.labels, base_test, test.labels, seed=seed,
+                                 head=heads["baseline"]),
             "custom": evaluate(custom_train, train.labels, custom_test, test.labels,
-                               seed=seed),
+                               seed=seed, head=heads["custom"]),
         }
+        custom.classifier = heads["custom"]
     with log.step(f"project to 2-D ({projection.lower()})", "project"):
+        vectors = {"baseline": (base_train, base_test, base_extra),
+                   "custom": (custom_train, custom_test, custom_extra)}
+        if chosen is None:  # follow the test rows whose neighbourhood changed most
+            picks = auto_pick({s: v[0] for s, v in vectors.items()},
+                              {s: v[1] for s, v in vectors.items()}, train.labels, test.labels)
+            chosen = [test.texts[i] for i in picks]
+            vectors = {s: (v[0], v[1], v[1][picks]) for s, v in vectors.items()}
+        label_of = dict(reversed(list(zip(data.texts, data.labels, strict=True))))
+        maps = {side: follow(chosen, extra, test_vectors=test_x, test_texts=test.texts,
+                             pool_vectors=np.vstack([train_x, test_x]),
+                             pool_texts=[*train.texts, *test.texts],
+                             pool_labels=[*train.labels, *test.labels], label_of=label_of,
+                             method=projection, seed=seed)
+                for side, (train_x, test_x, extra) in vectors.items()}
         projections = [
-            Projection(title=f"Baseline · {embedder.name}",
-                       points=project(base_test, projection, seed=seed),
+            Projection(title=f"Baseline · {embedder.name}", points=maps["baseline"][0],
                        labels=list(test.labels), texts=list(test.texts),
-                       metrics=evaluations["baseline"].headline()),
+                       metrics=evaluations["baseline"].headline(),
+                       markers=maps["baseline"][1]),
             Projection(title=f"Custom · {custom.id} ({custom.method})",
-                       points=project(custom_test, projection, seed=seed),
+                       points=maps["custom"][0],
                        labels=list(test.labels), texts=list(test.texts),
-                       metrics=evaluations["custom"].headline()),
+                       metrics=evaluations["custom"].headline(), markers=maps["custom"][1]),
         ]
 
     settings: dict[str, Any] = {
@@ -262,6 +294,7 @@ def compare(
         "input_type": input_type,
         "projection": projection.lower(),
         "projection_fitted_on": "test split",
+        "highlight": "given" if highlight is not None else "auto",
         "finetune": {k: (_redact(v) if k == "extra" else v)
                      for k, v in cfg.to_dict().items() if k != "progress"},
     }
