@@ -376,7 +376,9 @@ def load_parquet(path: str | os.PathLike[str], *, text_column: str = "text",
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise DatasetError(
             f"{path}: cannot be read as Parquet ({type(exc).__name__}: {exc}); check the "
-            'file, or force another format with format="csv" (CLI: --format csv)') from None
+            f"file, or if it holds another format, rename it to that format's suffix (e.g. "
+            f'{path.stem}.csv; from Python, load_dataset(path, format="csv") also works)'
+        ) from None
     return load_dataframe(frame, text_column=text_column, label_column=label_column,
                           id_column=id_column, source=str(path), name=path.name)
 
@@ -406,8 +408,9 @@ def _loader_for(path: Path, format: str | None) -> Any:
             suffixes = ", ".join(sorted({s for e in entries for s in e.suffixes}))
             raise DatasetError(
                 f"{path}: unsupported file type {path.suffix or '(no suffix)'!r}; the "
-                f"supported suffixes are {suffixes}. Rename the file, or name its format "
-                'with format="csv" (CLI: --format csv)')
+                f"supported suffixes are {suffixes}. Rename the file to its format's suffix "
+                f'(e.g. {path.stem}.csv); from Python, load_dataset(path, format="csv") '
+                "also works")
         entry = max(matches, key=lambda m: m[0])[1]
     missing = entry.missing()
     if missing:
@@ -485,7 +488,7 @@ def _apply_duplicates(dataset: Dataset, policy: str) -> Dataset:
     shown = listing([f"{where(dataset.rows[i], dataset.lines[i])} repeats "
                      f"{where(dataset.rows[j], dataset.lines[j])}" for i, j in pairs])
     raise DatasetError(f"{src}: {len(pairs)} exact duplicate row(s): {shown}; remove them, "
-                       'or load with duplicates="drop" (CLI: --duplicates drop)')
+                       'or load with duplicates="drop"')
 
 
 @hookimpl

@@ -122,8 +122,8 @@ def _check_repeats(dataset: Dataset, usable: list[int], add: Add, loc: Loc) -> N
         if label in labels:
             add("warning", "duplicate", f"{loc(i)} repeats {loc(labels[label])} (same text, "
                 "same label), so it weighs double and can land in both train and test: "
-                'remove it, call drop_duplicates(), or load with duplicates="drop" '
-                "(CLI: --duplicates drop)", i)
+                'remove it from the data, call drop_duplicates(), or load with '
+                'duplicates="drop"', i)
             continue
         if labels:
             first_label, j = next(iter(labels.items()))

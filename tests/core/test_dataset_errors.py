@@ -75,7 +75,7 @@ CASES: list[tuple[str, str, bytes | str | None, dict[str, Any], list[str]]] = [
      ["{path}", "line 2", "not valid JSON", ".jsonl"]),
     ("unsupported_suffix", "data.xlsx", GOOD, {},
      ["{path}", "unsupported file type '.xlsx'", ".csv", ".jsonl", ".parquet",
-      'format="csv"', "--format csv"]),
+      'format="csv"', "data.csv"]),
     ("no_suffix", "data", GOOD, {}, ["{path}", "(no suffix)", 'format="csv"']),
     ("unknown_format", "data.txt", GOOD, {"format": "xml"},
      ["{path}", "unknown format 'xml'", "csv", "jsonl", "parquet"]),
@@ -85,7 +85,7 @@ CASES: list[tuple[str, str, bytes | str | None, dict[str, Any], list[str]]] = [
     ("duplicates_error", "dup.csv", b"text,label\nhi,a\nbye,b\nhi,a\nbye,b\n",
      {"duplicates": "error"},
      ["{path}", "2 exact duplicate row(s)", "row 3 (line 4) repeats row 1 (line 2)",
-      "row 4 (line 5) repeats row 2 (line 3)", 'duplicates="drop"', "--duplicates drop"]),
+      "row 4 (line 5) repeats row 2 (line 3)", 'duplicates="drop"']),
     ("unknown_loader_option", "o.csv", GOOD, {"sheet": 2},
      ["csv loader does not take option(s) sheet"]),
 ]
