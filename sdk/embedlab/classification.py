@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .cache import EmbeddingCache
-    from .classifier import Prediction
+    from .classifier import ClassificationHead, Prediction
     from .dataset import Dataset
     from .finetuner import CustomModel
 
-__all__ = ["classify", "resolve_custom_model"]
+__all__ = ["classifier_of", "classify", "resolve_custom_model"]
 
 
 def resolve_custom_model(name: str | Path) -> CustomModel | None:
@@ -28,6 +28,28 @@ def resolve_custom_model(name: str | Path) -> CustomModel | None:
         _, model = parse_name(name)
         found = find_custom_model(model) if model else None
     return load_custom_model(found) if found is not None else None
+
+
+def classifier_of(model: Any) -> ClassificationHead | None:
+    """The classification head of ``model`` (a custom model, its id or directory), or
+    ``None`` for anything else (a base model, an embedder) or a custom model without one."""
+    import os
+
+    from .errors import ConfigurationError
+    from .finetuner import CustomModel
+
+    if isinstance(model, CustomModel):
+        custom: CustomModel | None = model
+    elif isinstance(model, (str, os.PathLike)):
+        custom = resolve_custom_model(os.fspath(model))
+    else:
+        return None
+    if custom is None:
+        return None
+    try:
+        return custom.classifier or custom._saved_classifier()
+    except ConfigurationError:  # saved without a head
+        return None
 
 
 def _examples(examples: Dataset | str | Path | Any, text_column: str, label_column: str,

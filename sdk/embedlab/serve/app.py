@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 
 from .._version import __version__
+from ..classification import classifier_of
 from ..embedder import INPUT_TYPES
 from ..errors import ConfigurationError
 from ..model_ref import ModelLike, model_aliases, resolve_embedder
@@ -53,7 +54,8 @@ def create_app(
     batcher = MicroBatcher(embedder, max_texts=max_batch_texts, max_wait=batch_wait_ms / 1000,
                            cache=cache)
     state = ServeState(embedder=embedder, model_id=aliases[0], aliases=aliases,
-                       batcher=batcher, api_key=api_key, input_type=input_type)
+                       batcher=batcher, api_key=api_key, input_type=input_type,
+                       classifier=classifier_of(model))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from ..errors import EmbedlabError
 from .auth import require_api_key
 from .errors import APIError, api_error_from
-from .schemas import MAX_INPUTS, EmbeddingRequest
+from .schemas import MAX_INPUTS, ClassifyRequest, EmbeddingRequest
 from .state import ServeState, get_state
 
 __all__ = ["health", "v1"]
@@ -129,6 +129,30 @@ async def create_embeddings(body: EmbeddingRequest, request: Request) -> Respons
                  for i, row in enumerate(rows)],
         "model": state.model_id,
         "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+    })
+
+
+@v1.post("/classify")
+async def create_classification(body: ClassifyRequest, request: Request) -> Response:
+    """Label texts with the served custom model's classification head (embedlab's route)."""
+    state = get_state(request)
+    check_model(state, body.model)
+    head = state.classifier
+    if head is None:
+        raise APIError(400, f"'{state.model_id}' has no classification head: serve a custom "
+                            "model saved by `embedlab finetune` or `embedlab compare`.",
+                       param="model", code="classifier_not_found")
+    texts = read_input(body.input)
+    try:
+        vectors = await state.batcher.embed(texts, head.input_type)
+    except EmbedlabError as exc:
+        raise api_error_from(exc) from None
+    answers = head.predict(vectors, texts, top_k=body.top_k, threshold=body.threshold)
+    return json_response({
+        "object": "list",
+        "data": [{"object": "classification", "index": i, **p.to_record(),
+                  "uncertain": p.uncertain} for i, p in enumerate(answers)],
+        "model": state.model_id,
     })
 
 

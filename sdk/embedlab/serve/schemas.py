@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["MAX_INPUTS", "EmbeddingRequest"]
+__all__ = ["MAX_INPUTS", "ClassifyRequest", "EmbeddingRequest"]
 
 #: OpenAI's limit on the inputs of one embeddings request.
 MAX_INPUTS = 2048
@@ -26,3 +26,16 @@ class EmbeddingRequest(BaseModel):
     #: embedlab's extension (``extra_body={"input_type": ...}`` in the OpenAI SDK):
     #: search_query, search_document, classification or clustering.
     input_type: str | None = None
+
+
+class ClassifyRequest(BaseModel):
+    """``POST /v1/classify`` (embedlab's own route): label texts with the model's classifier."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    input: Any
+    model: str
+    #: How many of the most probable classes to list per text.
+    top_k: int = Field(default=3, ge=1)
+    #: Under this probability the label is ``"uncertain"``.
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)

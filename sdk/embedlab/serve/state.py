@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 if TYPE_CHECKING:
+    from ..classifier import ClassificationHead
     from ..embedder import Embedder
     from .batcher import MicroBatcher
 
@@ -30,6 +31,8 @@ class ServeState:
     #: The input type used when a request names none (``None``: the model's default).
     input_type: str | None = None
     created: int = field(default_factory=lambda: int(time.time()))
+    #: The custom model's classification head (``POST /v1/classify``); ``None``: it has none.
+    classifier: ClassificationHead | None = None
 
 
 def get_state(request: Request) -> ServeState:
