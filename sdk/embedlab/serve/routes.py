@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 from typing import Any
 
 import orjson
@@ -17,6 +18,8 @@ from .schemas import MAX_INPUTS, ClassifyRequest, EmbeddingRequest
 from .state import ServeState, get_state
 
 __all__ = ["health", "v1"]
+
+logger = logging.getLogger("embedlab.serve")
 
 #: Open routes (load balancers, orchestrators).
 health = APIRouter()
@@ -118,6 +121,10 @@ async def create_embeddings(body: EmbeddingRequest, request: Request) -> Respons
             asyncio.to_thread(_count_tokens, state, texts))
     except EmbedlabError as exc:
         raise api_error_from(exc) from None
+    except Exception:  # a bug in the model or a plugin: logged, answered, the server lives on
+        logger.exception("embedding failed with an unexpected error")
+        raise APIError(500, "The server had an error while processing your request.",
+                       type="server_error") from None
     if body.encoding_format == "base64":
         rows: list[Any] = [base64.b64encode(row.astype("<f4").tobytes()).decode("ascii")
                            for row in vectors]
@@ -147,6 +154,10 @@ async def create_classification(body: ClassifyRequest, request: Request) -> Resp
         vectors = await state.batcher.embed(texts, head.input_type)
     except EmbedlabError as exc:
         raise api_error_from(exc) from None
+    except Exception:  # a bug in the model or a plugin: logged, answered, the server lives on
+        logger.exception("embedding failed with an unexpected error")
+        raise APIError(500, "The server had an error while processing your request.",
+                       type="server_error") from None
     answers = head.predict(vectors, texts, top_k=body.top_k, threshold=body.threshold)
     return json_response({
         "object": "list",
