@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .cache import EmbeddingCache
+    from .comparison_audit import CleanCandidate
     from .dataset import Dataset
     from .embedder import Embedder
     from .finetuner import CustomModel, FinetuneConfig
+    from .label_audit import Audit
     from .visualizer import Projection
 
 __all__ = ["DEFAULT_VISUALIZERS", "Comparison", "compare", "load_for_comparison"]
@@ -64,6 +66,10 @@ class Comparison:
     warnings: list[str] = field(default_factory=list)
     #: Artifacts (visualizer name → error) that failed while saving; the rest were saved.
     artifact_errors: dict[str, str] = field(default_factory=dict)
+    #: The label audit of the train split (``None`` when off or skipped; see settings).
+    audit: Audit | None = None
+    #: The custom model retrained without the audit's suspects (``compare(clean=True)``).
+    clean: CleanCandidate | None = None
 
     @property
     def metrics(self) -> dict[str, dict[str, float]]:
@@ -164,6 +170,8 @@ def compare(
     quiet: bool = False,
     steps: StepLog | None = None,
     highlight: Sequence[str] | None = None,
+    audit: bool = True,
+    clean: bool = False,
 ) -> Comparison:
     """Finetune a model on ``dataset`` and measure it against its baseline on a held-out split.
 
@@ -179,12 +187,18 @@ def compare(
     rows under both models; ``None`` picks the test rows whose neighbourhood changed most,
     ``[]`` marks none. The custom model keeps the report's probe, fitted on the train split,
     as its classifier (``custom_model.classify(texts)``).
+
+    ``audit`` (on by default) audits the train split's labels with the baseline train
+    embeddings (no extra provider call; see :mod:`embedlab.label_audit`): the report lists the
+    rows to check and the overlapping classes. ``clean=True`` also trains a second custom
+    model without those rows, scored on the same test split (:attr:`Comparison.clean`).
     """
     from dataclasses import replace
 
     import numpy as np
 
     from .classifier import fit_head
+    from .comparison_audit import place_suspects, train_clean_candidate
     from .errors import ConfigurationError
     from .evaluation import evaluate
     from .finetuner import FinetuneConfig
@@ -197,8 +211,11 @@ def compare(
     if projection.lower() not in PROJECTIONS:
         raise ConfigurationError(
             f"unknown projection {projection!r}; choose one of {', '.join(PROJECTIONS)}")
-    log = steps or StepLog(_STEPS, quiet=quiet)
+    log = steps or StepLog(_STEPS + int(audit) + int(clean), quiet=quiet)
     chosen = check_highlights(highlight)
+    if clean and not audit:
+        raise ConfigurationError("clean=True trains without the rows the label audit flags: "
+                                 "it needs the audit; drop audit=False (--no-audit)")
     provider_name, model_in_name = parse_name(provider)
     if baseline_model and model_in_name and baseline_model != model_in_name:
         raise ConfigurationError(
@@ -239,6 +256,8 @@ def compare(
     with log.step(f"embed with the baseline {embedder.name}", "embed_baseline"):
         base_train, base_test, base_extra = _embed_split(
             embedder, train, test, input_type, cache, progress, chosen or ())
+    found, audit_note = _audit_step(log, audit, train, base_train, seed, embedder.name,
+                                    progress)
 
     with log.step(f"finetune ({finetuner.method})", "finetune"):
         custom = finetuner.finetune(train, None, cfg)
@@ -247,6 +266,17 @@ def compare(
     with log.step(f"embed with the custom model {custom.id}", "embed_custom"):
         custom_train, custom_test, custom_extra = _embed_split(
             custom_embedder, train, test, input_type, cache, progress, chosen or ())
+    clean_candidate, clean_vectors = None, {}
+    if clean and found is not None and found.suspects:
+        with log.step(f"finetune without the {len(found.suspects)} rows to check",
+                      "finetune_clean"):
+            clean_candidate, clean_train, clean_test = train_clean_candidate(
+                finetuner, train, test, found, cfg, input_type=input_type, cache=cache,
+                progress=progress, seed=seed)
+        clean_vectors = {"clean_train": clean_train, "clean_test": clean_test}
+    elif clean:
+        audit_note = audit_note or "the label audit flagged no rows: nothing to clean"
+        log.say(f"note: no clean candidate: {audit_note}")
 
     with log.step("evaluate both models", "evaluate"):
         heads = {side: fit_head(vectors, train.labels, seed=seed, input_type=input_type,
@@ -284,6 +314,9 @@ def compare(
                        labels=list(test.labels), texts=list(test.texts),
                        metrics=evaluations["custom"].headline(), markers=maps["custom"][1]),
         ]
+        if found is not None:
+            projections[0].suspects = place_suspects(found, base_train, base_test,
+                                                     projections[0].points)
 
     settings: dict[str, Any] = {
         "provider": provider_name,
@@ -295,6 +328,7 @@ def compare(
         "projection": projection.lower(),
         "projection_fitted_on": "test split",
         "highlight": "given" if highlight is not None else "auto",
+        "audit": {"enabled": audit, "clean": clean, "skipped": audit_note},
         "finetune": {k: (_redact(v) if k == "extra" else v)
                      for k, v in cfg.to_dict().items() if k != "progress"},
     }
@@ -306,7 +340,27 @@ def compare(
         dataset=data, train=train, test=test, provider=provider_name,
         baseline_model=embedder.name, custom_model=custom, evaluations=evaluations,
         embeddings={"baseline_train": base_train, "baseline_test": base_test,
-                    "custom_train": custom_train, "custom_test": custom_test},
+                    "custom_train": custom_train, "custom_test": custom_test,
+                    **clean_vectors},
         projections=projections, settings=settings, timings=dict(log.timings),
         versions=collect_versions(provider_name), warnings=[i.message for i in report.warnings],
+        audit=found, clean=clean_candidate,
     )
+
+
+def _audit_step(log: StepLog, enabled: bool, train: Dataset, vectors: np.ndarray, seed: int,
+                embedder: str, progress: bool | None) -> tuple[Audit | None, str | None]:
+    """Audit the train split's labels with the baseline vectors; a failure is a warning."""
+    from .comparison_audit import run_audit
+
+    if not enabled:
+        return None, None
+    with log.step("audit the training labels", "audit"):
+        found, note = run_audit(train, vectors, seed=seed, embedder=embedder,
+                                progress=progress)
+    if found is None:
+        log.say(f"warning: label audit skipped: {note}")
+    else:
+        log.say(f"    {len(found.suspects)} train rows to check, {len(found.overlaps)} "
+                "overlapping class pair(s)")
+    return found, note

@@ -29,7 +29,8 @@ def test_compare_end_to_end_with_the_fake_provider(runner: CliRunner, fake_provi
                                  "--method", "adapter", "--out", str(out), "--test-size",
                                  "0.3", "--projection", "pca", "--max-steps", "10"])
     assert result.exit_code == 0, result.output
-    assert "[1/10] load" in result.stderr and "[10/10] save" in result.stderr
+    # 11 steps: the label audit of the train split runs by default.
+    assert "[1/11] load" in result.stderr and "[11/11] save" in result.stderr
     assert "silhouette" in result.stdout and "custom model: fake-" in result.stdout
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["settings"]["projection"] == "pca"

@@ -205,7 +205,8 @@ def test_compare_without_a_dataset_uses_the_sample(fake_provider: str,
     assert len(comparison.test) == math.ceil(0.2 * len(comparison.dataset))  # sklearn rounds up
     err = capsys.readouterr().err
     assert "shipped airline-intents sample" in err
-    assert "[1/8] load ..." in err and "[8/8] project to 2-D (pca) done" in err
+    # 9 steps: the label audit of the train split runs by default.
+    assert "[1/9] load ..." in err and "[9/9] project to 2-D (pca) done" in err
 
 
 class _CountingPlugin:

@@ -46,6 +46,12 @@ def _fmt(value: float) -> str:
                    "neighbourhood changed most.")
 @click.option("--highlight-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Texts to highlight: a .txt file (one a line) or a CSV/TSV text column.")
+@click.option("--no-audit", is_flag=True,
+              help="Skip the label audit of the train split (rows to check, overlapping "
+                   "classes; see `embedlab audit`).")
+@click.option("--clean", is_flag=True,
+              help="Also train a custom model without the rows the label audit flags, "
+                   "scored on the same test split.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--dry-run", is_flag=True,
               help="Validate the data and print what the run would do; load no model.")
@@ -58,14 +64,15 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
                     batch_size: int | None, learning_rate: float | None,
                     max_steps: int | None, seed: int, text_column: str, label_column: str,
                     encoding: str, overwrite: bool, highlights: tuple[str, ...],
-                    highlight_file: Path | None, no_cache: bool, dry_run: bool, as_json: bool,
-                    quiet: bool) -> None:
+                    highlight_file: Path | None, no_audit: bool, clean: bool, no_cache: bool,
+                    dry_run: bool, as_json: bool, quiet: bool) -> None:
     """Compare a finetuned model with its baseline on DATASET (CSV, TSV, JSONL, JSON or
     Parquet with text and label columns; default: the shipped airline-intents sample).
 
     Writes OUT/report.html, report.json, comparison.png, the embeddings and the custom model.
     """
     from ..comparison import compare, load_for_comparison
+    from ..comparison_audit import audit_lines, audit_summary
     from ..report import check_output_dir
     from ..sample import sample_dataset_path
     from ..steps import StepLog
@@ -101,21 +108,22 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
                 click.echo(f"  {line}")
         return
 
-    steps = StepLog(10, quiet=quiet)
+    steps = StepLog(10 + int(not no_audit) + int(clean), quiet=quiet)
     result = compare(dataset, provider, baseline_model=baseline_model, method=method,
                      test_size=test_size, seed=seed, input_type=input_type,
                      projection=projection, epochs=epochs, batch_size=batch_size,
                      learning_rate=learning_rate, max_steps=max_steps,
                      text_column=text_column, label_column=label_column, encoding=encoding,
                      cache=False if no_cache else None, progress=False if quiet else None,
-                     steps=steps, highlight=highlight)
+                     steps=steps, highlight=highlight, audit=not no_audit, clean=clean)
     saved = result.save(out_dir, steps=steps, overwrite=overwrite)
     for name, error in result.artifact_errors.items():
         click.secho(f"warning: the {name} artifact was not saved: {error}", fg="yellow",
                     err=True)
     if as_json:
         click.echo(json.dumps({"out": str(saved), "custom_model": result.custom_model.id,
-                               "metrics": result.metrics, "deltas": result.deltas},
+                               "metrics": result.metrics, "deltas": result.deltas,
+                               **audit_summary(result)},
                               indent=2, default=str))
         return
     base, custom, deltas = result.metrics["baseline"], result.metrics["custom"], result.deltas
@@ -124,4 +132,6 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
         delta = "n/a" if not math.isfinite(deltas[name]) else f"{deltas[name]:+.4f}"
         click.echo(f"{name:<18}{_fmt(base[name]):>10}{_fmt(custom[name]):>10}{delta:>10}")
     click.echo(f"custom model: {result.custom_model.id} (saved in {saved / 'model'})")
+    for line in audit_lines(result, saved):
+        click.echo(line)
     click.echo(f"report: {saved / 'report.html'}")

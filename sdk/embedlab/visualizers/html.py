@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..visualizer import Marker, Projection, Visualizer
+from ._audit import audit_sections, suspect_marks
 from ._palette import class_colors
 from ._validate import checked_points
 
@@ -208,7 +209,8 @@ def _kv_table(items: Mapping[str, Any], css: str) -> str:
     return f'<table class="{css}"><tbody>{"".join(rows)}</tbody></table>' if rows else ""
 
 
-def _map_svg(projection: Projection, colors: Mapping[str, str], index: Mapping[str, int]) -> str:
+def _map_svg(projection: Projection, colors: Mapping[str, str], index: Mapping[str, int],
+             uid: str = "") -> str:
     import numpy as np
 
     points = checked_points(projection)
@@ -241,6 +243,8 @@ def _map_svg(projection: Projection, colors: Mapping[str, str], index: Mapping[s
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="8" fill="none" stroke="#000" '
             f'stroke-width="2"></circle><text x="{cx + 9:.1f}" y="{cy - 7:.1f}">'
             f"{_e(marker.tag)}</text></g>")
+    circles += suspect_marks(projection, lambda x, y: (
+        offset[0] + (x - low[0]) * scale, _MAP_H - (offset[1] + (y - low[1]) * scale)), uid)
     silhouette = projection.metrics.get("silhouette")
     caption = _e(projection.title)
     if isinstance(silhouette, (int, float)):
@@ -359,11 +363,12 @@ def render_fragment(projections: Sequence[Projection], *, title: str = "",
                  + '<button type="button" class="el-cls" data-all="on">all</button>'
                  + '<button type="button" class="el-cls" data-all="off">none</button></div>')
     parts.append('<div class="el-maps">'
-                 + "".join(_map_svg(p, colors, index) for p in projections) + "</div>")
+                 + "".join(_map_svg(p, colors, index, uid) for p in projections) + "</div>")
     parts.append('<p class="el-sub">Hover a point for its text; click a class to hide or show '
                  "it in both maps. Each map is fitted separately, so positions are not "
                  "comparable between maps — the grouping is.</p>")
     parts.append(_highlights_section(projections))
+    parts.append(audit_sections(context, uid))
     if isinstance(metrics, Mapping):
         parts.append(_classify_section(metrics))
 
