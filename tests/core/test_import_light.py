@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("torch", "transformers", "sentence_transformers", "cohere", "openai", "sklearn",
-         "umap", "matplotlib", "pandas")
+         "umap", "matplotlib", "pandas", "fastapi", "starlette", "uvicorn", "langchain_core",
+         "llama_index")
 
 
 def _imported(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
@@ -41,7 +42,8 @@ def test_importtime_parsing_sees_a_heavy_import() -> None:
     ("-m", "embedlab", "--version"),
     ("-m", "embedlab", "check", "--help"),
     ("-m", "embedlab", "providers"),
-], ids=["import", "help", "version", "check-help", "providers"])
+    ("-m", "embedlab", "serve", "--help"),
+], ids=["import", "help", "version", "check-help", "providers", "serve-help"])
 def test_stays_light(args: tuple[str, ...]) -> None:
     names, result = _imported(*args)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]

@@ -56,14 +56,14 @@ def test_concurrent_requests_share_calls_and_keep_their_rows() -> None:
     assert batcher.calls <= 3, embedder.embed_sizes  # the first alone, the rest together
     assert max(embedder.embed_sizes) >= 15 * 32
     reference = FakeEmbedder()
-    for texts, got in zip(jobs, results):
+    for texts, got in zip(jobs, results, strict=True):
         np.testing.assert_array_equal(got, reference.embed(texts, cache=False))
 
 
 def test_calls_hold_at_most_max_texts_but_a_big_request_goes_whole() -> None:
     embedder = SlowFake(max_batch_size=4096)
     batcher = MicroBatcher(embedder, max_texts=100, cache=False)
-    jobs = requests(6, 40) + [[f"big {i}" for i in range(300)]]
+    jobs = [*requests(6, 40), [f"big {i}" for i in range(300)]]
 
     async def run() -> list[np.ndarray]:
         return list(await asyncio.gather(*[batcher.embed(t, None) for t in jobs]))
@@ -108,7 +108,7 @@ def test_one_bad_request_fails_alone() -> None:
     results = asyncio.run(run())
     assert embedder.embed_sizes[0] == 16, "the requests were never merged"
     assert isinstance(results[-1], InputTooLongError)
-    for texts, got in zip(good, results[:-1]):
+    for texts, got in zip(good, results[:-1], strict=True):
         np.testing.assert_array_equal(got, FakeEmbedder().embed(texts, cache=False))
 
 

@@ -7,10 +7,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+import openai
 import pytest
-
-openai = pytest.importorskip("openai")
-
 from app_models import needs_local, saved_model
 from conftest import SERVE_KEY
 from embedlab import get_embedder
