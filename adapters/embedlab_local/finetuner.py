@@ -28,20 +28,24 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULTS", "EXTRA_OPTIONS", "LocalFinetuner"]
 
-#: Defaults chosen by measurement (bench/RESULTS.md); they hold from 300 to 20,000 rows:
-#: epochs are sized so small sets still get ~``target_steps`` updates, large sets one pass.
+#: Defaults chosen by measurement across data sizes (bench/finetune_sweep.py, RESULTS.md):
+#: epochs are sized so small sets still get ~``target_steps`` updates, large sets a few passes.
 DEFAULTS: dict[str, Any] = {
     "loss": DEFAULT_LOSS,
     "batch_size": 32,
     "learning_rate": 5e-5,
+    "proxy_learning_rate": 1e-2,
     "warmup_ratio": 0.1,
     "target_steps": 150,
     "max_epochs": 20,
-    "patience": 2,
+    "patience": 3,
 }
 #: Keys ``FinetuneConfig.extra`` may hold for this finetuner.
-EXTRA_OPTIONS = frozenset({"loss", "margin", "distance", "warmup_ratio", "target_steps",
-                           "max_epochs"})
+EXTRA_OPTIONS = frozenset({"loss", "margin", "distance", "scale", "contrastive_weight",
+                           "temperature", "proxy_learning_rate", "warmup_ratio",
+                           "target_steps", "max_epochs"})
+#: Rows a class that seed its proxy (the base model's centroid of at most this many rows).
+CENTROID_ROWS = 32
 
 
 class LocalFinetuner(Finetuner):
@@ -100,7 +104,11 @@ class LocalFinetuner(Finetuner):
                                              math.ceil(target_steps / steps_per_epoch)))
         return {
             "loss": loss,
-            "loss_options": {k: extra[k] for k in ("margin", "distance") if k in extra},
+            "loss_options": {k: extra[k] for k in ("margin", "distance", "scale",
+                                                   "contrastive_weight", "temperature")
+                             if k in extra},
+            "proxy_learning_rate": float(extra.get("proxy_learning_rate",
+                                                   DEFAULTS["proxy_learning_rate"])),
             "batch_size": batch,
             "learning_rate": config.learning_rate or DEFAULTS["learning_rate"],
             "epochs": epochs,
@@ -109,6 +117,7 @@ class LocalFinetuner(Finetuner):
             "patience": config.patience or DEFAULTS["patience"],
             "seed": config.seed,
             "input_type": config.input_type,
+            "time_budget": config.time_budget,
         }
 
     def _split(self, train: Dataset, validation: Dataset | None,
@@ -141,6 +150,7 @@ class LocalFinetuner(Finetuner):
             "history": probe.history,
             "best_epoch": probe.best_epoch,
             "stopped_early": probe.stopped_early,
+            "stop_reason": probe.stop_reason,
             "final": {k: v for k, v in final.items() if k not in ("epoch", "step")},
             "train_rows": len(fit),
             "validation_rows": len(held_out) if held_out is not None else 0,
@@ -164,7 +174,8 @@ class LocalFinetuner(Finetuner):
         from .device import cpu_threads, pick_device
         from .embedder import PROMPT_NAMES
         from .loading import load_sentence_transformer
-        from .losses import make_loss
+        from .losses import PROXY_LOSSES, make_loss
+        from .probe import class_centroids
         from .training import EpochProbe
 
         device = pick_device(self.device)
@@ -179,13 +190,20 @@ class LocalFinetuner(Finetuner):
         index = {label: i for i, label in enumerate(classes)}
         data = datasets.Dataset.from_dict(
             {"text": list(fit.texts), "label": [index[x] for x in fit.labels]})
-        loss = make_loss(settings["loss"], model, settings["loss_options"])
+        loss_options = dict(settings["loss_options"])
+        lr_mapping: dict[str, float] = {}
+        if settings["loss"] in PROXY_LOSSES:
+            loss_options["centroids"] = class_centroids(
+                model, fit.texts, fit.labels, classes, prompt=prompt, seed=settings["seed"])
+            lr_mapping = {r"^proxies$": settings["proxy_learning_rate"]}
+        loss = make_loss(settings["loss"], model, loss_options)
         with tempfile.TemporaryDirectory(prefix="embedlab-local-train-") as scratch:
             probe = EpochProbe(
                 model, (fit.texts, fit.labels),
                 (held_out.texts, held_out.labels) if held_out is not None else None,
                 patience=settings["patience"], batch_size=settings["batch_size"],
-                prompt=prompt, progress=progress, seed=settings["seed"], scratch=Path(scratch))
+                prompt=prompt, progress=progress, seed=settings["seed"], scratch=Path(scratch),
+                time_budget=settings["time_budget"])
             probe.baseline()
             args = SentenceTransformerTrainingArguments(
                 output_dir=scratch,
@@ -206,6 +224,7 @@ class LocalFinetuner(Finetuner):
                 use_cpu=device == "cpu",
                 dataloader_num_workers=0,
                 prompts=prompt,
+                learning_rate_mapping=lr_mapping,
             )
             trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=data,
                                                  loss=loss, callbacks=[probe])
@@ -216,6 +235,11 @@ class LocalFinetuner(Finetuner):
             except (RuntimeError, ValueError) as exc:
                 raise FinetuneError(f"local finetuning of {self.base_model} failed: {exc}") \
                     from exc
+            if probe.non_finite_loss is not None:
+                raise FinetuneError(
+                    f"local finetuning of {self.base_model} diverged: the training loss became "
+                    f"{probe.non_finite_loss} at step {probe.non_finite_step}; nothing was "
+                    "saved. Lower the learning rate (--learning-rate) and try again")
             probe.restore_best()
             del trainer  # drop the optimizer state before the model is handed back
         model.eval()

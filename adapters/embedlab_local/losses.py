@@ -1,5 +1,6 @@
 """The losses the local finetuner can train with: each takes single texts with class
-labels, so batches come from sentence-transformers' group-by-label sampler."""
+labels (class indices), so batches come from sentence-transformers' group-by-label sampler.
+``proxy`` (:mod:`.proxy_loss`) is the default; the batch-triplet losses remain for comparison."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
     from torch import nn
 
-__all__ = ["DEFAULT_LOSS", "LOSSES", "make_loss"]
+__all__ = ["DEFAULT_LOSS", "LOSSES", "PROXY_LOSSES", "make_loss"]
 
-#: Chosen by measurement on the CLINC150 benchmark subset (see bench/RESULTS.md).
-DEFAULT_LOSS = "batch_semi_hard"
+#: Chosen by measurement across data sizes (bench/finetune_sweep.py, bench/RESULTS.md).
+DEFAULT_LOSS = "proxy"
 
 
 def _distance(name: str) -> Callable[..., Any]:
@@ -67,8 +68,24 @@ LOSSES: dict[str, Callable[[SentenceTransformer, dict[str, Any]], nn.Module]] = 
 }
 
 
+def _proxy(model: SentenceTransformer, options: dict[str, Any]) -> nn.Module:
+    from .proxy_loss import ProxyLoss
+
+    return ProxyLoss(model, options["centroids"], scale=float(options.get("scale", 20.0)),
+                     margin=float(options.get("margin", 0.1)),
+                     contrastive_weight=float(options.get("contrastive_weight", 0.0)),
+                     temperature=float(options.get("temperature", 0.05)))
+
+
+LOSSES["proxy"] = _proxy
+#: Losses with parameters of their own (class proxies), trained at their own learning rate.
+PROXY_LOSSES = frozenset({"proxy"})
+
+
 def make_loss(name: str, model: SentenceTransformer, options: dict[str, Any]) -> nn.Module:
-    """The loss called ``name`` for ``model``; ``options`` may set ``margin``, ``distance``."""
+    """The loss called ``name`` for ``model``; ``options`` may set ``margin``, ``distance``,
+    and for ``proxy`` ``scale``, ``contrastive_weight``, ``temperature`` and the
+    ``centroids`` (classes × dimension tensor) that seed the class proxies."""
     if name not in LOSSES:
         raise ConfigurationError(
             f"unknown loss {name!r} for the local finetuner; use one of {sorted(LOSSES)} "

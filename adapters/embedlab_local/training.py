@@ -1,10 +1,12 @@
 """The callback that watches local training: a tqdm bar over the steps, the mean loss of
-each epoch, a validation probe after each epoch, and early stopping on its macro-F1."""
+each epoch, a validation probe after each epoch, early stopping on its macro-F1, a time
+budget, and a stop when the loss stops being a finite number."""
 
 from __future__ import annotations
 
 import copy
 import math
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,13 +28,16 @@ PROBE_TRAIN_ROWS = 2000
 
 class EpochProbe(TrainerCallback):
     """Records per-epoch loss and validation probe scores; stops after ``patience`` epochs
-    without a better macro-F1 and keeps the best epoch's weights to restore at the end."""
+    without a better score (macro-F1 plus a little silhouette, see ``probe_scores``), once ``time_budget`` seconds have passed, or on a non-finite
+    loss, and keeps the best epoch's weights to restore at the end."""
 
     def __init__(self, model: SentenceTransformer, train: tuple[Sequence[str], Sequence[str]],
                  validation: tuple[Sequence[str], Sequence[str]] | None, *, patience: int,
                  batch_size: int, prompt: str | None, progress: bool | None, seed: int,
-                 scratch: Path | None = None) -> None:
+                 scratch: Path | None = None, time_budget: float | None = None) -> None:
         self.model = model
+        self.started = time.perf_counter()
+        self.time_budget = time_budget
         keep = stratified_cap(train[1], PROBE_TRAIN_ROWS, seed)
         self.train_texts = [train[0][i] for i in keep]
         self.train_labels = [train[1][i] for i in keep]
@@ -50,6 +55,11 @@ class EpochProbe(TrainerCallback):
         self.scratch = scratch
         self.best_state: dict[str, torch.Tensor] | Path | None = None
         self.stopped_early = False
+        #: Why training ended before its last epoch: ``"patience"`` or ``"time_budget"``.
+        self.stop_reason: str | None = None
+        #: The first non-finite training loss seen, and its step (training stops there).
+        self.non_finite_loss: float | None = None
+        self.non_finite_step: int | None = None
         self._losses: list[float] = []
         self._bar: Any = None
         self._epoch = 0
@@ -89,23 +99,34 @@ class EpochProbe(TrainerCallback):
     def on_log(self, args: TrainingArguments, state: TrainerState, control: TrainerControl,
                logs: dict[str, float] | None = None, **kwargs: Any) -> None:
         if logs and "loss" in logs:
-            self._losses.append(float(logs["loss"]))
+            loss = float(logs["loss"])
+            if not math.isfinite(loss) and self.non_finite_loss is None:
+                self.non_finite_loss, self.non_finite_step = loss, state.global_step
+                control.should_training_stop = True
+            self._losses.append(loss)
 
     def on_step_end(self, args: TrainingArguments, state: TrainerState,
                     control: TrainerControl, **kwargs: Any) -> None:
         if self._bar is not None:
             self._bar.update(1)
+        if (self.time_budget is not None and not self.stopped_early
+                and time.perf_counter() - self.started >= self.time_budget):
+            self.stopped_early, self.stop_reason = True, "time_budget"
+            control.should_training_stop = True
 
     def on_epoch_end(self, args: TrainingArguments, state: TrainerState,
                      control: TrainerControl, **kwargs: Any) -> None:
+        if self.non_finite_loss is not None:
+            return  # diverged: nothing to probe, the finetuner reports it
         self.end_epoch(state.global_step)
         if self.stopped_early:
             control.should_training_stop = True
 
     def on_train_end(self, args: TrainingArguments, state: TrainerState,
                      control: TrainerControl, **kwargs: Any) -> None:
-        if not self.history or self.history[-1]["step"] != state.global_step:
-            self.end_epoch(state.global_step)  # max_steps ended training inside an epoch
+        if self.non_finite_loss is None and (
+                not self.history or self.history[-1]["step"] != state.global_step):
+            self.end_epoch(state.global_step)  # max_steps or the budget ended an epoch early
         if self._bar is not None:
             self._bar.close()
 
@@ -119,9 +140,9 @@ class EpochProbe(TrainerCallback):
         self.history.append(entry)
         if self._bar is not None:
             shown = {k: round(v, 4) for k, v in entry.items()
-                     if k in ("loss", "val_macro_f1") and v is not None}
+                     if k in ("loss", "val_macro_f1", "val_silhouette") and v is not None}
             self._bar.set_postfix(shown)
-        score = entry.get("val_macro_f1")
+        score = entry.get("val_score")
         if score is None:  # no validation: the last epoch is the model
             self.best_epoch = self._epoch
             return
@@ -129,8 +150,8 @@ class EpochProbe(TrainerCallback):
             self.best_score = score
             self.best_epoch = self._epoch
             self._keep_best()
-        elif self._epoch - (self.best_epoch or 0) >= self.patience:
-            self.stopped_early = True
+        elif self._epoch - (self.best_epoch or 0) >= self.patience and not self.stopped_early:
+            self.stopped_early, self.stop_reason = True, "patience"
 
     def _keep_best(self) -> None:
         """Keep the current weights as the best so far."""

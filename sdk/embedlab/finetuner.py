@@ -42,6 +42,9 @@ class FinetuneConfig:
     validation_size: float = 0.1
     #: Epochs without improvement before stopping.
     patience: int | None = None
+    #: Seconds of training after which a finetuner stops cleanly, keeping the best checkpoint
+    #: so far (the card records that it stopped early and why); ``None``: no limit.
+    time_budget: float | None = None
     seed: int = 42
     input_type: str | None = "classification"
     progress: bool | None = None

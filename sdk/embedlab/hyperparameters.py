@@ -53,8 +53,7 @@ def check_config(config: FinetuneConfig) -> None:
                  high=MAX_LEARNING_RATE)
     check_number("validation_size", config.validation_size, low=0, low_open=True, high=0.9)
     check_number("seed", config.seed, integer=True, low=0, high=MAX_SEED)
-    budget = getattr(config, "time_budget", None)
-    check_number("time_budget", budget, low=0, low_open=True)
+    check_number("time_budget", config.time_budget, low=0, low_open=True)
     for key, value in (config.extra or {}).items():
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigurationError(f"finetuner option {key} must be a finite number, "
