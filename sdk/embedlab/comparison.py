@@ -160,6 +160,7 @@ def compare(
     batch_size: int | None = None,
     learning_rate: float | None = None,
     max_steps: int | None = None,
+    time_budget: float | None = None,
     text_column: str = "text",
     label_column: str = "label",
     encoding: str = "utf-8",
@@ -236,7 +237,8 @@ def compare(
     cfg = config or FinetuneConfig()
     overrides: dict[str, Any] = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
                                    "learning_rate": learning_rate,
-                                   "max_steps": max_steps}.items() if v is not None}
+                                   "max_steps": max_steps,
+                                   "time_budget": time_budget}.items() if v is not None}
     cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
     if dataset is None:
         log.say("no dataset given: using the shipped airline-intents sample")

@@ -93,6 +93,10 @@ def training_options(func: Any) -> Any:
                                         f"{MAX_LEARNING_RATE:g})."),
         click.option("--max-steps", type=click.IntRange(min=1), default=None,
                      help="Stop training after this many steps."),
+        click.option("--time-budget", type=FiniteFloat(0.0, 1e7), default=None,
+                     metavar="SECONDS",
+                     help="Stop training cleanly after this many seconds, keeping the best "
+                          "checkpoint so far (the model card records why it stopped)."),
         click.option("--seed", type=click.IntRange(0, MAX_SEED), default=42, show_default=True,
                      help="Seed for the split, training and the maps."),
     ])(func)

@@ -32,7 +32,8 @@ __all__ = ["finetune_command"]
 @reports_errors
 def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, input_type: str,
                      method: str | None, epochs: int | None, batch_size: int | None,
-                     learning_rate: float | None, max_steps: int | None, seed: int,
+                     learning_rate: float | None, max_steps: int | None,
+                     time_budget: float | None, seed: int,
                      text_column: str, label_column: str, encoding: str, as_json: bool,
                      quiet: bool) -> None:
     """Finetune on every row of DATASET and save the custom model to OUT; print its id.
@@ -51,7 +52,8 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
     data.validate().raise_for_errors()
     finetuner = get_finetuner(provider, method=method)
     config = FinetuneConfig(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-                            max_steps=max_steps, seed=seed, input_type=input_type,
+                            max_steps=max_steps, time_budget=time_budget, seed=seed,
+                            input_type=input_type,
                             progress=False if quiet else None)
     if not quiet:
         click.echo(f"finetuning ({finetuner.method}) on {len(data)} rows of {data.name} ...",
