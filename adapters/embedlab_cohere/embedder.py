@@ -50,6 +50,7 @@ class CohereEmbedder(Embedder):
     input_types: ClassVar[frozenset[str]] = frozenset(INPUT_TYPES)
     default_input_type = "classification"
     normalized = False
+    rate_variables: ClassVar[dict[str, str]] = {"inputs_per_minute": RATE_VARIABLE}
 
     def __init__(self, model: str = "embed-english-v3.0", *, api_key: str | None = None,
                  base_url: str | None = None, output_dimension: int | None = None,

@@ -65,6 +65,8 @@ class OpenAIEmbedder(Embedder):
     max_tokens_per_request: int = MAX_REQUEST_TOKENS
     input_types: ClassVar[frozenset[str]] = frozenset(INPUT_TYPES)
     default_input_type = None
+    rate_variables: ClassVar[dict[str, str]] = {"requests_per_minute": RATE_VARIABLES[0],
+                                                "tokens_per_minute": RATE_VARIABLES[1]}
 
     def __init__(self, model: str = "text-embedding-3-small", *, api_key: str | None = None,
                  base_url: str | None = None, dimensions: int | None = None,

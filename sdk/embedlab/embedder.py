@@ -46,6 +46,9 @@ class Embedder(ABC):
     inputs_per_minute: float | None = None
     requests_per_minute: float | None = None
     tokens_per_minute: float | None = None
+    #: The environment variable that sets each limit above (``{"inputs_per_minute":
+    #: "EMBEDLAB_COHERE_INPUTS_PER_MINUTE"}``), named when a limit makes a job slow.
+    rate_variables: ClassVar[dict[str, str]] = {}
     #: Input types this embedder understands; others are rejected by the pipeline.
     input_types: ClassVar[frozenset[str]] = frozenset(INPUT_TYPES)
     #: Input type used when the caller gives none.

@@ -24,7 +24,7 @@ from .cache import CacheDamagedError, CacheNamespace, EmbeddingCache, default_ca
 from .errors import ConfigurationError, MalformedResponseError, RateLimitError, TransientError
 from .progress import progress_bar
 from .retry import RetryPolicy, call_with_retry
-from .settings import cache_enabled
+from .settings import cache_enabled, describe_wait
 from .throttle import RateLimiter
 
 if TYPE_CHECKING:
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from .embedder import Embedder
 
 __all__ = ["embed_texts", "limiter_for", "plan_batches"]
+
+#: A job its rate limits keep waiting longer than this (seconds) is announced with the wait,
+#: naming the limit's setting: a limit set far too low would otherwise look like a hang.
+SLOW_JOB_S = 15 * 60
 
 
 @dataclass
@@ -332,6 +336,32 @@ def _finite_rows(vectors: np.ndarray, found: np.ndarray, store: EmbeddingCache) 
     return np.asarray(finite)
 
 
+def _warn_if_slow(embedder: Embedder, batches: list[range], tokens: list[int]) -> None:
+    """Warn when the rate limits alone make the batches wait over :data:`SLOW_JOB_S`, saying
+    how long, which limit and the setting that raises it."""
+    costs = {"inputs_per_minute": [len(rows) for rows in batches],
+             "requests_per_minute": [1] * len(batches), "tokens_per_minute": tokens}
+    slowest: tuple[float, str, float] | None = None
+    for attribute, cost in costs.items():
+        limit = getattr(embedder, attribute, None)
+        if not cost or not limit:
+            continue
+        # Paced evenly, the last batch starts once the others' share of the rate has passed.
+        wait = (sum(cost) - cost[-1]) / float(limit) * 60.0
+        if slowest is None or wait > slowest[0]:
+            slowest = (wait, attribute, float(limit))
+    if slowest is None or slowest[0] <= SLOW_JOB_S:
+        return
+    wait, attribute, limit = slowest
+    variables = getattr(embedder, "rate_variables", {})
+    setting = variables.get(attribute) or f"the embedder's {attribute}"
+    unit = attribute.removesuffix("_per_minute")
+    warnings.warn(
+        f"{embedder.name}: {sum(len(rows) for rows in batches):,} texts at the limit of "
+        f"{limit:,g} {unit} a minute ({setting}) will take about {describe_wait(wait)} of "
+        f"waiting; if the key allows more, raise {setting}", RuntimeWarning, stacklevel=4)
+
+
 def _run(job: _Job, progress: bool | None, total: int) -> np.ndarray:
     """Embed every text of ``job`` in batches; ``total`` (cached ones too) sizes the bar."""
     embedder = job.embedder
@@ -341,6 +371,7 @@ def _run(job: _Job, progress: bool | None, total: int) -> np.ndarray:
         counts = [int(embedder.count_tokens(t)) for t in job.texts]
     batches = plan_batches(counts, len(job.texts), embedder.max_batch_size, max_tokens)
     tokens = [sum(counts[i] for i in rows) if counts else 0 for rows in batches]
+    _warn_if_slow(embedder, batches, tokens)
 
     workers = min(job.state.concurrency, len(batches))
     bar = progress_bar(total, desc=f"embed {embedder.name}", unit="text",

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["cache_dir", "cache_enabled", "data_dir", "env_flag", "env_rate"]
+__all__ = ["MIN_RATE_PER_MINUTE", "cache_dir", "cache_enabled", "data_dir", "describe_wait",
+           "env_flag", "env_rate"]
 
 
 def env_flag(name: str) -> bool | None:
@@ -24,9 +25,16 @@ def env_flag(name: str) -> bool | None:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+#: The lowest per-minute limit a variable may set: below one a minute, no provider's key
+#: is limited; the value is a slip (a rate per second, a misplaced point) that would make
+#: embedlab wait silently for hours.
+MIN_RATE_PER_MINUTE = 1.0
+
+
 def env_rate(name: str, default: float | None) -> float | None:
-    """A per-minute limit from variable ``name``: a positive number, ``none`` (no limit), or
-    ``default`` when unset. Lets a CLI user match a key's own limits without code."""
+    """A per-minute limit from variable ``name``: a number of at least
+    :data:`MIN_RATE_PER_MINUTE`, ``none`` (no limit), or ``default`` when unset. Lets a CLI
+    user match a key's own limits without code."""
     from .errors import ConfigurationError
 
     value = os.environ.get(name, "").strip().lower()
@@ -38,9 +46,25 @@ def env_rate(name: str, default: float | None) -> float | None:
         rate = float(value.replace("_", "").replace(",", ""))
     except ValueError:
         rate = -1.0
-    if rate <= 0:
+    if not rate > 0:  # NaN too
         raise ConfigurationError(f"{name}={value!r}: give a positive number a minute, or none")
+    if rate < MIN_RATE_PER_MINUTE:
+        raise ConfigurationError(
+            f"{name}={value!r}: that is under {MIN_RATE_PER_MINUTE:g} a minute, so a batch of "
+            f"100 would wait {describe_wait(100 / rate * 60)}; no key's limit is that low. Give "
+            "the key's own limit a minute, or none to stop pacing")
     return rate
+
+
+def describe_wait(seconds: float) -> str:
+    """``3 min``, ``2 h 5 min``, ``16 days``: a wait as a person reads it."""
+    minutes = seconds / 60
+    if minutes < 120:
+        return f"{max(1, round(minutes))} min"
+    hours = minutes / 60
+    if hours < 48:
+        return f"{int(hours)} h {round(minutes % 60)} min"
+    return f"{hours / 24:,.0f} days"
 
 
 def _home() -> Path | None:
