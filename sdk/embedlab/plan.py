@@ -39,11 +39,15 @@ class ComparisonPlan:
     out: str
     warnings: list[str] = field(default_factory=list)
     training: dict[str, Any] = field(default_factory=dict)
+    #: The label audit of the train split (baseline vectors: no provider call).
+    audit: bool = True
+    #: A second custom model trained without the rows the audit flags.
+    clean: bool = False
 
     @property
     def provider_calls(self) -> int:
         """Embedding requests (batches) the run makes, with an empty cache."""
-        return self.baseline_batches + self.custom_batches
+        return self.baseline_batches + self.custom_batches * (2 if self.clean else 1)
 
     def lines(self) -> list[str]:
         """The plan as human-readable lines."""
@@ -63,6 +67,7 @@ class ComparisonPlan:
             f"finetune: method {self.method} on the {self.train_rows} train rows "
             f"(training settings: {training})",
             custom,
+            *self._audit_lines(),
             f"provider calls (empty cache): at most {self.provider_calls} embedding requests"
             + (" (run on this machine)" if self.local else "")
             + "; texts already in the cache are not embedded again",
@@ -71,6 +76,16 @@ class ComparisonPlan:
         ]
         out += [f"warning: {w}" for w in self.warnings]
         return out
+
+    def _audit_lines(self) -> list[str]:
+        if not self.audit:
+            return ["label audit: off (--no-audit)"]
+        lines = [f"label audit: the {self.train_rows} train rows, with the baseline vectors "
+                 "(no provider call); writes suspects.csv"]
+        if self.clean:
+            lines.append(f"clean candidate: a second {self.method} finetune without the rows "
+                         "the audit flags, scored on the same test split (model-clean/)")
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy, with the derived provider-call count."""
@@ -84,10 +99,15 @@ def plan_comparison(dataset: Dataset, provider: str, *, out: str | Path,
                     test_size: float | int = 0.2, seed: int = 42,
                     epochs: int | None = None, batch_size: int | None = None,
                     max_steps: int | None = None,
-                    embedder_options: dict[str, Any] | None = None) -> ComparisonPlan:
+                    embedder_options: dict[str, Any] | None = None,
+                    audit: bool = True, clean: bool = False) -> ComparisonPlan:
     """Validate ``dataset`` and count the work ``compare`` would do; raises on bad data."""
+    from .errors import ConfigurationError
     from .lookup import get_embedder, get_finetuner, parse_name
 
+    if clean and not audit:
+        raise ConfigurationError("--clean trains without the rows the label audit flags: it "
+                                 "needs the audit; drop --no-audit")
     report = dataset.validate(test_size=test_size)
     report.raise_for_errors()
     train, test = dataset.split(test_size=test_size, seed=seed)
@@ -116,4 +136,6 @@ def plan_comparison(dataset: Dataset, provider: str, *, out: str | Path,
         out=str(Path(out).expanduser()),
         warnings=[i.message for i in report.warnings],
         training=training,
+        audit=audit,
+        clean=clean,
     )

@@ -143,3 +143,31 @@ def test_compare_cli_clean_and_no_audit(fake_provider: str, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert "rows_to_check" not in data and "clean_candidate" not in data
+
+
+def test_dry_run_tells_about_the_audit_and_the_clean_candidate(fake_provider: str,
+                                                               tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "noisy.csv", noisy_records())
+    runner = CliRunner()
+    base = ["compare", str(path), "-p", fake_provider, "-o", str(tmp_path / "r"), "--dry-run"]
+    result = runner.invoke(cli, [*base, "--clean"])
+    assert result.exit_code == 0, result.output
+    assert "label audit: the 160 train rows" in result.stdout
+    assert "clean candidate: a second adapter finetune" in result.stdout
+    result = runner.invoke(cli, [*base, "--no-audit"])
+    assert result.exit_code == 0 and "label audit: off" in result.stdout
+    result = runner.invoke(cli, [*base, "--no-audit", "--clean"])
+    assert result.exit_code == 2 and "needs the audit" in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_clean_full_finetune_embeds_twice_in_the_plan() -> None:
+    from embedlab.plan import ComparisonPlan
+
+    plan = ComparisonPlan(dataset="d", rows=10, classes={"a": 5, "b": 5}, train_rows=8,
+                          test_rows=2, distinct_texts=10, baseline_model="m", max_batch_size=4,
+                          baseline_batches=3, method="full", custom_batches=3, local=True,
+                          out="o")
+    assert plan.provider_calls == 6
+    plan.clean = True
+    assert plan.provider_calls == 9

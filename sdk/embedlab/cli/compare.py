@@ -100,7 +100,8 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
                                    label_column=label_column, encoding=encoding)
         plan = plan_comparison(data, provider, out=out_dir, baseline_model=baseline_model,
                                method=method, test_size=test_size, seed=seed, epochs=epochs,
-                               batch_size=batch_size, max_steps=max_steps)
+                               batch_size=batch_size, max_steps=max_steps,
+                               audit=not no_audit, clean=clean)
         if as_json:
             click.echo(json.dumps(plan.to_dict(), indent=2))
         else:
