@@ -119,6 +119,7 @@ def train_clean_candidate(
 ) -> tuple[CleanCandidate, np.ndarray, np.ndarray]:
     """Train on ``train`` less the suspects, embed train and test with the new model, and
     score it with the probe fitted on the kept rows; returns it with its train/test vectors."""
+    from .classifier import fit_head
     from .evaluation import evaluate
 
     flagged = set(audit.suspect_indices)
@@ -128,7 +129,11 @@ def train_clean_candidate(
     vectors = model.embedder().embed([*train.texts, *test.texts], input_type, cache=cache,
                                      progress=progress)
     train_x, test_x = vectors[:len(train)], vectors[len(train):]
-    evaluation = evaluate(train_x[keep], kept.labels, test_x, test.labels, seed=seed)
+    # Like the custom model, it keeps the probe it is scored with as its classifier.
+    model.classifier = fit_head(train_x[keep], kept.labels, seed=seed, input_type=input_type,
+                                fitted_on={"fingerprint": kept.fingerprint})
+    evaluation = evaluate(train_x[keep], kept.labels, test_x, test.labels, seed=seed,
+                          head=model.classifier)
     removed = [train.ids[i] for i in sorted(flagged)]
     return CleanCandidate(model, evaluation, removed, len(kept)), train_x, test_x
 

@@ -71,6 +71,8 @@ def test_audit_in_compare_reuses_the_baseline_vectors_and_cleans(tmp_path: Path)
     assert set(report["clean_candidate"]["deltas_vs_custom"]) >= {"accuracy", "f1_macro"}
     assert report["settings"]["audit"] == {"enabled": True, "clean": True, "skipped": None}
     assert (out / "suspects.csv").is_file()
+    card = json.loads((out / "model-clean" / "embedlab.json").read_text(encoding="utf-8"))
+    assert card["id"] == clean.model.id and "classifier" in card  # it can classify too
     found = find_custom_model(clean.model.id)  # its id points at where the report lives
     assert found is not None and found.resolve() == (out / "model-clean").resolve()
 
