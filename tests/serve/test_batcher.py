@@ -49,7 +49,8 @@ def test_concurrent_requests_share_calls_and_keep_their_rows() -> None:
     async def run() -> list[np.ndarray]:
         results = await asyncio.gather(*[batcher.embed(texts, None) for texts in jobs])
         await batcher.aclose()
-        return list(results)
+        assert [tokens for _, tokens in results] == [4 * 32] * 16  # "request r text i"
+        return [vectors for vectors, _ in results]
 
     results = asyncio.run(run())
     assert batcher.requests == 16
@@ -66,7 +67,7 @@ def test_calls_hold_at_most_max_texts_but_a_big_request_goes_whole() -> None:
     jobs = [*requests(6, 40), [f"big {i}" for i in range(300)]]
 
     async def run() -> list[np.ndarray]:
-        return list(await asyncio.gather(*[batcher.embed(t, None) for t in jobs]))
+        return [v for v, _ in await asyncio.gather(*[batcher.embed(t, None) for t in jobs])]
 
     results = asyncio.run(run())
     assert [len(r) for r in results] == [40] * 6 + [300]
@@ -109,7 +110,7 @@ def test_one_bad_request_fails_alone() -> None:
     assert embedder.embed_sizes[0] == 16, "the requests were never merged"
     assert isinstance(results[-1], InputTooLongError)
     for texts, got in zip(good, results[:-1], strict=True):
-        np.testing.assert_array_equal(got, FakeEmbedder().embed(texts, cache=False))
+        np.testing.assert_array_equal(got[0], FakeEmbedder().embed(texts, cache=False))
 
 
 def test_a_cancelled_request_does_not_disturb_the_others() -> None:
@@ -124,7 +125,7 @@ def test_a_cancelled_request_does_not_disturb_the_others() -> None:
         await asyncio.sleep(0.01)
         gone.cancel()
         await busy
-        result = await stays
+        result, _ = await stays
         await batcher.aclose()
         return result
 
@@ -139,7 +140,8 @@ def test_aclose_lets_calls_in_flight_finish() -> None:
         task = asyncio.create_task(batcher.embed(["in flight"], None))
         await asyncio.sleep(0.05)
         await batcher.aclose()
-        return await task
+        vectors, _ = await task
+        return vectors
 
     assert asyncio.run(run()).shape == (1, 64)
 

@@ -128,3 +128,30 @@ def test_local_model_and_a_custom_model(tmp_path_factory: pytest.TempPathFactory
             assert listed == name
             answer = client.embeddings.create(model=listed, input=TEXTS)
         np.testing.assert_allclose([d.embedding for d in answer.data], expected, atol=1e-6)
+
+
+@needs_local
+def test_local_model_under_concurrent_requests(serve_live: Callable[[Any], Any]) -> None:
+    """Merged calls and token counts share one tokenizer without tripping over each other
+    (texts of many lengths, so encode must pad)."""
+    import asyncio
+
+    name = "local:all-MiniLM-L6-v2"
+    jobs = [[f"request {r}: " + "very " * (i % 9) + f"long text number {i}" for i in range(32)]
+            for r in range(8)]
+    embedder = get_embedder(name)
+
+    async def run(base_url: str) -> list[Any]:
+        client = openai.AsyncOpenAI(base_url=base_url, api_key=SERVE_KEY, max_retries=0)
+        async with client:
+            return await asyncio.gather(*[client.embeddings.create(model=name, input=texts)
+                                          for texts in jobs])
+
+    app = create_app(name, SERVE_KEY, cache=False)
+    with serve_live(app) as base_url:
+        answers = asyncio.run(run(base_url))
+    assert app.state.embedlab.batcher.calls < len(jobs)  # some requests were merged
+    for texts, answer in zip(jobs, answers, strict=True):
+        np.testing.assert_allclose([d.embedding for d in answer.data],
+                                   embedder.embed(texts, cache=False), atol=1e-5)
+        assert answer.usage.prompt_tokens == sum(embedder.count_tokens(t) for t in texts)

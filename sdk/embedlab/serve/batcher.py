@@ -6,6 +6,10 @@ While the model works on one call, new requests queue; the next call takes every
 queued (up to ``max_texts``), so batches grow with the load and a lone request waits for
 nobody. Calls run in worker threads, at most ``concurrency`` at a time. If a merged call
 fails, each request in it is retried on its own, so one bad request fails alone.
+
+Each request's token count (OpenAI's ``usage``) is taken in the same worker thread, right
+after its call: a model's tokenizer may not be safe to use while the model encodes (Hugging
+Face's fast tokenizers change their padding state per call).
 """
 
 from __future__ import annotations
@@ -63,13 +67,15 @@ class MicroBatcher:
         self._slots: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    async def embed(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
-        """The vectors of ``texts``, embedded together with whatever else is queued."""
+    async def embed(self, texts: Sequence[str],
+                    input_type: str | None) -> tuple[np.ndarray, int]:
+        """The vectors of ``texts``, embedded together with whatever else is queued, and
+        the tokens they took in the model's tokenizer."""
         self._ensure_started()
         assert self._queue is not None
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         await self._queue.put(_Job(list(texts), input_type, future))
-        result: np.ndarray = await future
+        result: tuple[np.ndarray, int] = await future
         return result
 
     def _ensure_started(self) -> None:
@@ -147,29 +153,33 @@ class MicroBatcher:
             self._slots.release()
 
     async def _embed_group(self, jobs: list[_Job], input_type: str | None) -> None:
-        texts = [text for job in jobs for text in job.texts]
         self.calls += 1
         self.requests += len(jobs)
         try:
-            vectors = await asyncio.to_thread(self._call, texts, input_type)
+            vectors, tokens = await asyncio.to_thread(self._call, jobs, input_type)
         except Exception as exc:
             if len(jobs) == 1:
                 _settle(jobs[0], exc=exc)
                 return
             for job in jobs:  # find the request at fault: each on its own
                 try:
-                    _settle(job, await asyncio.to_thread(self._call, job.texts, input_type))
+                    one, counts = await asyncio.to_thread(self._call, [job], input_type)
+                    _settle(job, (one, counts[0]))
                 except Exception as own:
                     _settle(job, exc=own)
             return
         start = 0
-        for job in jobs:
-            _settle(job, vectors[start:start + len(job.texts)])
+        for job, count in zip(jobs, tokens, strict=True):
+            _settle(job, (vectors[start:start + len(job.texts)], count))
             start += len(job.texts)
 
-    def _call(self, texts: list[str], input_type: str | None) -> np.ndarray:
-        return self.embedder.embed(texts, input_type=input_type, cache=self.cache,
-                                   progress=False)
+    def _call(self, jobs: list[_Job], input_type: str | None) -> tuple[np.ndarray, list[int]]:
+        """One model call for ``jobs``, then each job's token count (same thread)."""
+        texts = [text for job in jobs for text in job.texts]
+        vectors = self.embedder.embed(texts, input_type=input_type, cache=self.cache,
+                                      progress=False)
+        count = self.embedder.count_tokens
+        return vectors, [sum(count(text) for text in job.texts) for job in jobs]
 
 
 def _settle(job: _Job, result: Any = None, *, exc: BaseException | None = None) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 from typing import Any
@@ -116,9 +115,7 @@ async def create_embeddings(body: EmbeddingRequest, request: Request) -> Respons
     texts = read_input(body.input)
     input_type = _check_options(state, body)
     try:
-        vectors, tokens = await asyncio.gather(
-            state.batcher.embed(texts, input_type),
-            asyncio.to_thread(_count_tokens, state, texts))
+        vectors, tokens = await state.batcher.embed(texts, input_type)
     except EmbedlabError as exc:
         raise api_error_from(exc) from None
     except Exception:  # a bug in the model or a plugin: logged, answered, the server lives on
@@ -165,8 +162,3 @@ async def create_classification(body: ClassifyRequest, request: Request) -> Resp
                   "uncertain": p.uncertain} for i, p in enumerate(answers)],
         "model": state.model_id,
     })
-
-
-def _count_tokens(state: ServeState, texts: list[str]) -> int:
-    """Tokens the texts cost in the model's own tokenizer (OpenAI's ``usage``)."""
-    return sum(state.embedder.count_tokens(text) for text in texts)
