@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["AUDIT_JSON", "SUSPECTS_CSV", "Audit", "ClassOverlap", "Suspect", "audit",
            "audit_vectors"]
 
-#: Files :meth:`Audit.save` writes; ``audit.json`` (written last) marks a complete audit.
+#: Files :meth:`Audit.save` writes.
 SUSPECTS_CSV = "suspects.csv"
 OVERLAPS_CSV = "overlapping_classes.csv"
 AUDIT_JSON = "audit.json"
@@ -133,32 +133,23 @@ class Audit:
         return pd.DataFrame([_suspect_record(s) for s in self.suspects],
                             columns=list(SUSPECT_COLUMNS))
 
-    def save(self, directory: str | Path) -> Path:
+    def save(self, directory: str | Path, *, overwrite: bool = False) -> Path:
         """Write ``suspects.csv``, ``overlapping_classes.csv`` and ``audit.json`` into
-        ``directory`` (each atomically; ``audit.json`` last) and return the directory.
+        ``directory`` (all or nothing) and return it.
 
-        Refuses to replace any of those files unless the directory already holds an
-        ``audit.json`` that embedlab wrote.
+        Like every embedlab output (see :mod:`embedlab.manifest`), an earlier audit there is
+        replaced only with ``overwrite=True``, and a directory holding files embedlab did
+        not write is refused.
         """
-        from .errors import ConfigurationError
+        from .manifest import staged_output
 
         target = Path(directory).expanduser()
-        if target.exists() and not target.is_dir():
-            raise ConfigurationError(f"{target}: exists and is not a directory; choose another "
-                                     "output directory")
-        ours = _is_our_audit(target / AUDIT_JSON)
-        for name in (SUSPECTS_CSV, OVERLAPS_CSV, AUDIT_JSON):
-            if (target / name).exists() and not ours:
-                raise ConfigurationError(
-                    f"{target / name}: exists and was not written by embedlab audit; choose "
-                    "another output directory (embedlab does not replace files it did not "
-                    "write)")
-        target.mkdir(parents=True, exist_ok=True)
-        self.write_suspects_csv(target / SUSPECTS_CSV)
-        _write_atomic(target / OVERLAPS_CSV, lambda fh: _write_overlaps(fh, self.overlaps))
-        record = {"tool": "embedlab audit", **self.to_dict()}
-        _write_atomic(target / AUDIT_JSON,
-                      lambda fh: json.dump(record, fh, indent=2, allow_nan=False))
+        with staged_output(target, overwrite=overwrite, what="label audit") as tmp:
+            self.write_suspects_csv(tmp / SUSPECTS_CSV)
+            _write_atomic(tmp / OVERLAPS_CSV, lambda fh: _write_overlaps(fh, self.overlaps))
+            record = {"tool": "embedlab audit", **self.to_dict()}
+            _write_atomic(tmp / AUDIT_JSON,
+                          lambda fh: json.dump(record, fh, indent=2, allow_nan=False))
         return target
 
     def write_suspects_csv(self, path: str | Path) -> Path:
@@ -191,14 +182,6 @@ class Audit:
 
 def _suspect_record(s: Suspect) -> dict[str, Any]:
     return {name: getattr(s, name) for name in SUSPECT_COLUMNS}
-
-
-def _is_our_audit(path: Path) -> bool:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("tool") == "embedlab audit"
 
 
 def _write_atomic(target: Path, write: Any) -> None:

@@ -66,9 +66,19 @@ def test_refuses_to_replace_a_file_it_did_not_write(runner: CliRunner, fake_prov
     out = tmp_path / "notes"
     out.mkdir()
     (out / "suspects.csv").write_text("mine\n", encoding="utf-8")
-    result = runner.invoke(cli, ["audit", str(noisy_csv), "-p", fake_provider, "-o", str(out)])
+    result = runner.invoke(cli, ["audit", str(noisy_csv), "-p", fake_provider, "-o", str(out),
+                                 "--overwrite"])
     assert result.exit_code == 2 and "not written by embedlab" in result.stderr
     assert (out / "suspects.csv").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_rerun_needs_overwrite(runner: CliRunner, fake_provider: str, noisy_csv: Path,
+                                 tmp_path: Path) -> None:
+    args = ["audit", str(noisy_csv), "-p", fake_provider, "-o", str(tmp_path / "a"), "-q"]
+    assert runner.invoke(cli, args).exit_code == 0
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 2 and "--overwrite" in again.stderr
+    assert runner.invoke(cli, [*args, "--overwrite"]).exit_code == 0
 
 
 def test_audit_is_listed_in_help(runner: CliRunner) -> None:

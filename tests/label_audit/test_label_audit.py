@@ -122,7 +122,7 @@ def test_each_distinct_text_is_embedded_once_through_the_cache(noisy_csv: Path) 
     assert [s.row for s in first.suspects] == [s.row for s in second.suspects]
 
 
-def test_save_writes_the_files_atomically_and_refuses_foreign_ones(
+def test_save_writes_the_files_and_replaces_only_its_own(
         fake_provider: str, noisy_dataset: embedlab.Dataset, tmp_path: Path) -> None:
     result = embedlab.audit(noisy_dataset, fake_provider, progress=False)
     out = result.save(tmp_path / "audit")
@@ -134,15 +134,24 @@ def test_save_writes_the_files_atomically_and_refuses_foreign_ones(
     record = json.loads((out / "audit.json").read_text(encoding="utf-8"))
     assert record["suspect_count"] == len(result.suspects) and record["folds"] == 5
     assert (out / "overlapping_classes.csv").is_file()
-    assert not [p for p in out.iterdir() if p.name.startswith(".")], "no partial file left"
-    result.save(out)  # its own earlier audit may be replaced
+    assert not list(tmp_path.glob(".audit*")), "no staging directory left"
+    with pytest.raises(embedlab.ConfigurationError, match="overwrite"):
+        result.save(out)  # an earlier audit is replaced only when asked
+    result.save(out, overwrite=True)
+
+    # Notes added to the audit's own file: it is no longer embedlab's, so it is kept.
+    with (out / "suspects.csv").open("a", encoding="utf-8") as fh:
+        fh.write("my note\n")
+    with pytest.raises(embedlab.ConfigurationError, match=r"suspects\.csv"):
+        result.save(out, overwrite=True)
+    assert (out / "suspects.csv").read_text(encoding="utf-8").endswith("my note\n")
 
     foreign = tmp_path / "mine"
     foreign.mkdir()
-    (foreign / "suspects.csv").write_text("my own notes\n", encoding="utf-8")
+    (foreign / "notes.txt").write_text("my own notes\n", encoding="utf-8")
     with pytest.raises(embedlab.ConfigurationError, match="not written by embedlab"):
-        result.save(foreign)
-    assert (foreign / "suspects.csv").read_text(encoding="utf-8") == "my own notes\n"
+        result.save(foreign, overwrite=True)
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
 
 
 def test_suspects_become_a_dataframe(fake_provider: str,

@@ -30,28 +30,34 @@ __all__ = ["audit_command"]
 @click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
               show_default=True, help="What the texts are for, for providers that ask.")
 @dataset_options
+@click.option("--overwrite", is_flag=True,
+              help="Replace an earlier embedlab audit in OUT (only embedlab's own files; a "
+                   "directory holding anything else is always refused).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @reports_errors
 def audit_command(dataset: str, provider: str, out: str | None, folds: int, seed: int,
                   min_overlap: int, top: int, input_type: str, text_column: str,
-                  label_column: str, encoding: str, no_cache: bool, as_json: bool,
-                  quiet: bool) -> None:
+                  label_column: str, encoding: str, overwrite: bool, no_cache: bool,
+                  as_json: bool, quiet: bool) -> None:
     """Find the rows of DATASET whose label the embeddings disagree with, and the classes
     the labels mix up both ways (CSV, TSV, JSONL, JSON or Parquet with text and label).
 
     Writes OUT/suspects.csv (row, id, text, label, suggested, confidence, label_probability;
-    worst first), OUT/overlapping_classes.csv and OUT/audit.json. DATASET is never modified.
+    worst first), OUT/overlapping_classes.csv and OUT/audit.json. DATASET is never modified;
+    OUT is replaced only with --overwrite, and only if embedlab wrote everything in it.
     """
     from ..label_audit import audit
+    from ..manifest import check_output_dir
 
     out_dir = Path(out) if out else Path("runs") / f"{Path(dataset).stem}-audit"
+    check_output_dir(out_dir, overwrite=overwrite, what="label audit")  # before any embedding
     result = audit(dataset, provider, folds=folds, seed=seed, min_overlap=min_overlap,
                    input_type=input_type, text_column=text_column, label_column=label_column,
                    encoding=encoding, cache=False if no_cache else None,
                    progress=False if quiet else None)
-    saved = result.save(out_dir)
+    saved = result.save(out_dir, overwrite=overwrite)
     if as_json:
         click.echo(json.dumps({"out": str(saved), **result.to_dict(limit=top)}, indent=2))
         return
