@@ -148,7 +148,7 @@ async def create_classification(body: ClassifyRequest, request: Request) -> Resp
                        param="model", code="classifier_not_found")
     texts = read_input(body.input)
     try:
-        vectors = await state.batcher.embed(texts, head.input_type)
+        vectors, _tokens = await state.batcher.embed(texts, head.input_type)
     except EmbedlabError as exc:
         raise api_error_from(exc) from None
     except Exception:  # a bug in the model or a plugin: logged, answered, the server lives on
