@@ -13,6 +13,15 @@ import pytest
 #: The kinds :func:`saved_model` trains: method over provider.
 KINDS = ("adapter-fake", "adapter-local", "full-local")
 
+#: Every kind of model the integrations must take, by how it is named.
+MODEL_KINDS = ("plugin", "local", "adapter", "full", "hosted-openai", "hosted-cohere")
+
+#: Keys the fake hosted servers and the test servers accept: distinctive, so a leak is easy
+#: to find in any output.
+COHERE_KEY = "co-SECRET-integrations-5b1e"
+OPENAI_KEY = "sk-SECRET-integrations-8c2d"
+SERVE_KEY = "el-SECRET-serve-61c0d9e4"
+
 
 def saved_model(kind: str, factory: pytest.TempPathFactory) -> Path:
     """The folder of a saved tiny custom model of ``kind``, trained on first use.

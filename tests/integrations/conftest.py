@@ -12,14 +12,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app_models import has_local, saved_model
+from app_models import COHERE_KEY, OPENAI_KEY, has_local, saved_model
 from fakes import FakeCohere, FakeOpenAI
-
-COHERE_KEY = "co-SECRET-integrations-5b1e"
-OPENAI_KEY = "sk-SECRET-integrations-8c2d"
-
-#: Every kind of model the integrations must take, by how it is named.
-MODEL_KINDS = ("plugin", "local", "adapter", "full", "hosted-openai", "hosted-cohere")
 
 
 @pytest.fixture

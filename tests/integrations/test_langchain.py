@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("langchain_core", reason="needs embedlab[langchain]")
 
-from conftest import COHERE_KEY, MODEL_KINDS
+from app_models import COHERE_KEY, MODEL_KINDS
 from embedlab import ConfigurationError, UnknownProviderError, get_embedder
 from embedlab.integrations.langchain import EmbedlabEmbeddings
 from embedlab.testing import FakeEmbedder
@@ -114,7 +114,7 @@ def test_bad_arguments_are_named(embedlab_fake_provider: str) -> None:
 
 
 def test_repr_holds_no_key(fake_openai: Any) -> None:
-    from conftest import OPENAI_KEY
+    from app_models import OPENAI_KEY
 
     embeddings = EmbedlabEmbeddings("openai:text-embedding-3-small", api_key=OPENAI_KEY,
                                     base_url=fake_openai.base_url)

@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("llama_index.core", reason="needs embedlab[llama-index]")
 
-from conftest import COHERE_KEY, MODEL_KINDS
+from app_models import COHERE_KEY, MODEL_KINDS
 from embedlab import ConfigurationError, UnknownProviderError, get_embedder
 from embedlab.integrations.llama_index import EmbedlabEmbedding
 from embedlab.testing import FakeEmbedder
@@ -99,7 +99,7 @@ def test_bad_arguments_are_named(embedlab_fake_provider: str) -> None:
 
 
 def test_serialised_form_holds_no_key(fake_openai: Any) -> None:
-    from conftest import OPENAI_KEY
+    from app_models import OPENAI_KEY
 
     embedding = EmbedlabEmbedding("openai:text-embedding-3-small", options={
         "api_key": OPENAI_KEY, "base_url": fake_openai.base_url})

@@ -18,8 +18,7 @@ pytest.importorskip("uvicorn", reason="embedlab serve needs embedlab[serve]")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-#: The key the test servers require: distinctive, so a leak is easy to find in any output.
-SERVE_KEY = "el-SECRET-serve-61c0d9e4"
+from app_models import SERVE_KEY
 
 
 @contextmanager

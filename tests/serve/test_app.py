@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import SERVE_KEY
+from app_models import SERVE_KEY
 from embedlab import ConfigurationError, get_embedder
 from embedlab.serve import create_app
 from embedlab.testing import FakeEmbedder

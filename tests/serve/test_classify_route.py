@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import embedlab
-from conftest import SERVE_KEY
+from app_models import SERVE_KEY
 from embedlab.serve import create_app
 
 

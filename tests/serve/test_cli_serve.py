@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from app_models import SERVE_KEY
 from click.testing import CliRunner
-from conftest import SERVE_KEY
 from embedlab.cli import cli
 from embedlab.serve import create_app
 from embedlab.testing import FakeEmbedder

@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from app_models import saved_model
-from conftest import SERVE_KEY
+from app_models import SERVE_KEY, saved_model
 from embedlab import load_custom_model
 from embedlab.serve import create_app
 

@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 import openai
 import pytest
-from app_models import needs_local, saved_model
-from conftest import SERVE_KEY
+from app_models import SERVE_KEY, needs_local, saved_model
 from embedlab import get_embedder
 from embedlab.serve import create_app
 

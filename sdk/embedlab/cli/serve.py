@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import signal
+from types import FrameType
 
 import click
 
@@ -85,6 +87,20 @@ def serve_command(model: str, host: str, port: int, api_key_env: str | None,
         click.echo(f"embedlab serve: {model} at {url}/v1 ({auth}); Ctrl-C stops", err=True)
 
     click.echo(f"embedlab serve: loading {model}", err=True)
-    run_server(model, host=host, port=port, api_key=key, log_level=log_level,
-               on_ready=ready, input_type=input_type, cache=cache,
-               max_batch_texts=max_batch, batch_wait_ms=batch_wait_ms)
+    # uvicorn finishes the requests in flight on SIGINT/SIGTERM, then raises the signal
+    # again: both end here as a normal stop (exit 0).
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        run_server(model, host=host, port=port, api_key=key, log_level=log_level,
+                   on_ready=ready, input_type=input_type, cache=cache,
+                   max_batch_texts=max_batch, batch_wait_ms=batch_wait_ms)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo("embedlab serve: stopped", err=True)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM as Ctrl-C: stop like an interrupted server, not a killed process."""
+    raise KeyboardInterrupt
