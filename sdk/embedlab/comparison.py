@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .cache import EmbeddingCache
+    from .candidates import Baseline, Candidate
     from .comparison_audit import CleanCandidate
     from .dataset import Dataset
     from .embedder import Embedder
     from .finetuner import CustomModel, FinetuneConfig
     from .label_audit import Audit
+    from .splits import SplitInfo
     from .visualizer import Projection
 
 __all__ = ["DEFAULT_VISUALIZERS", "Comparison", "compare", "load_for_comparison"]
@@ -70,6 +72,28 @@ class Comparison:
     audit: Audit | None = None
     #: The custom model retrained without the audit's suspects (``compare(clean=True)``).
     clean: CleanCandidate | None = None
+    #: The validation set the finetuner was given (``compare(validation=...)``), if any.
+    validation: Dataset | None = None
+    #: Split sizes, their source and the train/test overlap (``report.json``'s ``split``).
+    split: SplitInfo | None = None
+    #: Every provider's baseline, and every (provider, method) candidate, failed ones too.
+    baselines: list[Baseline] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    #: Pairs that cannot exist, each with its one-line reason.
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Candidate]:
+        """The candidates that failed, each with its ``error``."""
+        return [c for c in self.candidates if not c.ok]
+
+    @property
+    def leaderboard(self) -> list[dict[str, Any]]:
+        """One row per baseline and per custom model (failed ones too), ready for
+        ``pandas.DataFrame(comparison.leaderboard)``."""
+        from .leaderboard import leaderboard_rows
+
+        return leaderboard_rows(self)
 
     @property
     def metrics(self) -> dict[str, dict[str, float]]:
@@ -147,10 +171,12 @@ def load_for_comparison(dataset: Dataset | str | Path | Any, *, text_column: str
 
 def compare(
     dataset: Dataset | str | Path | Any = None,
-    provider: str = "local",
+    provider: str | Sequence[str] = "local",
     *,
     baseline_model: str | None = None,
-    method: str | None = None,
+    method: str | Sequence[str] | None = None,
+    test: Dataset | str | Path | Any = None,
+    validation: Dataset | str | Path | Any = None,
     test_size: float | int = 0.2,
     seed: int = 42,
     input_type: str | None = "classification",
@@ -193,20 +219,30 @@ def compare(
     embeddings (no extra provider call; see :mod:`embedlab.label_audit`): the report lists the
     rows to check and the overlapping classes. ``clean=True`` also trains a second custom
     model without those rows, scored on the same test split (:attr:`Comparison.clean`).
+
+    ``test`` and ``validation``: your own held-out sets (paths, DataFrames, datasets), loaded
+    and validated like ``dataset``; with ``test`` all of ``dataset`` trains (no split), and
+    ``validation`` goes to the finetuner. Their labels must all be in ``dataset``; texts also
+    in ``dataset`` are warned about (leakage) and counted in :attr:`Comparison.split`.
+
+    ``provider`` and ``method`` may be lists: every (provider, method) pair that can exist is
+    a candidate (the others are skipped with a reason), all on one split, each provider's
+    baseline embedded once. A candidate that fails is kept as failed
+    (:attr:`Comparison.failed`) while the others finish; the first one that worked is the
+    custom model of :attr:`metrics` and the maps' second panel.
     """
     from dataclasses import replace
 
     import numpy as np
 
-    from .classifier import fit_head
+    from .candidates import Baseline, Candidate, as_list, expand_candidates
     from .comparison_audit import place_suspects, train_clean_candidate
-    from .errors import ConfigurationError
-    from .evaluation import evaluate
+    from .errors import ConfigurationError, FinetuneError
     from .finetuner import FinetuneConfig
     from .highlight import auto_pick, check_highlights, follow
-    from .lookup import get_embedder, get_finetuner, parse_name
     from .projection import PROJECTIONS
     from .report import collect_versions
+    from .splits import load_split_file, make_splits
     from .visualizer import Projection
 
     if projection.lower() not in PROJECTIONS:
@@ -217,22 +253,14 @@ def compare(
     if clean and not audit:
         raise ConfigurationError("clean=True trains without the rows the label audit flags: "
                                  "it needs the audit; drop audit=False (--no-audit)")
-    provider_name, model_in_name = parse_name(provider)
-    if baseline_model and model_in_name and baseline_model != model_in_name:
+    providers = [p for p in as_list(provider) if p] or ["local"]
+    if baseline_model and len(providers) > 1:
         raise ConfigurationError(
-            f"two baseline models given: {provider!r} and baseline_model={baseline_model!r}; "
-            "give one")
-    model_name = baseline_model or model_in_name
-    spec = f"{provider_name}:{model_name}" if model_name else provider_name
-
-    # Names and options are checked before any data is read (constructing is cheap).
-    embedder = get_embedder(spec, **dict(embedder_options or {}))
-    options = dict(finetuner_options or {})
-    finetuner = get_finetuner(spec, method=method, **options)
-    if finetuner.method == "adapter" and "embedder" not in options:
-        # The adapter trains on the very embedder measured as the baseline: same options
-        # (dimensions, endpoint, key), same cache, so its vectors are embedded only once.
-        finetuner = get_finetuner(spec, method=method, embedder=embedder, **options)
+            f"baseline_model={baseline_model!r} names one provider's model but "
+            f"{len(providers)} providers were given; give each as provider:model instead")
+    baselines, candidates, skipped = expand_candidates(
+        providers, as_list(method), baseline_model, embedder_options, finetuner_options)
+    single = len(candidates) == 1
     # Hyperparameters are checked before any data is read or embedded.
     cfg = config or FinetuneConfig()
     overrides: dict[str, Any] = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
@@ -240,34 +268,55 @@ def compare(
                                    "max_steps": max_steps,
                                    "time_budget": time_budget}.items() if v is not None}
     cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
+    for line in skipped:
+        log.say(f"skipped: {line}")
     if dataset is None:
         log.say("no dataset given: using the shipped airline-intents sample")
     with log.step("load"):
         data = load_for_comparison(dataset, text_column=text_column,
                                    label_column=label_column, encoding=encoding)
+        given = {what: load_split_file(source, what, text_column=text_column,
+                                       label_column=label_column, encoding=encoding)
+                 for what, source in (("test", test), ("validation", validation))
+                 if source is not None}
     with log.step("validate"):
-        report = data.validate(test_size=test_size)
+        report = data.validate(test_size=None if "test" in given else test_size)
         report.raise_for_errors()
         for issue in report.warnings:
             log.say(f"warning: {issue.message}")
     with log.step("split"):
-        train, test = data.split(test_size=test_size, seed=seed)
-        log.say(f"    {len(train)} train rows, {len(test)} test rows, "
+        train, val_part, test, split_info = make_splits(
+            data, test=given.get("test"), validation=given.get("validation"),
+            test_size=test_size, seed=seed)
+        log.say(f"    {len(train)} train rows, "
+                + (f"{len(val_part)} validation rows, " if val_part is not None else "")
+                + f"{len(test)} test rows ({'your file' if 'test' in given else 'split'}), "
                 f"{len(data.classes)} classes")
+    run_warnings = [i.message for i in report.warnings]
+    if split_info.warning:
+        log.say(f"warning: {split_info.warning}")
+        run_warnings.append(split_info.warning)
 
-    with log.step(f"embed with the baseline {embedder.name}", "embed_baseline"):
-        base_train, base_test, base_extra = _embed_split(
-            embedder, train, test, input_type, cache, progress, chosen or ())
-    found, audit_note = _audit_step(log, audit, train, base_train, seed, embedder.name,
-                                    progress)
+    for base in baselines:
+        _run_baseline(base, log, single, train, test, input_type, cache, progress,
+                      chosen or ())
+    primary_base = next((b for b in baselines if b.error is None), None)
+    found, audit_note = (None, None)
+    if primary_base is not None:
+        found, audit_note = _audit_step(log, audit, train, primary_base.vectors["train"],
+                                        seed, primary_base.name, progress)
 
-    with log.step(f"finetune ({finetuner.method})", "finetune"):
-        custom = finetuner.finetune(train, None, cfg)
-
-    custom_embedder = custom.embedder()
-    with log.step(f"embed with the custom model {custom.id}", "embed_custom"):
-        custom_train, custom_test, custom_extra = _embed_split(
-            custom_embedder, train, test, input_type, cache, progress, chosen or ())
+    for cand in candidates:
+        _run_candidate(cand, log, single, train, val_part, test, cfg, input_type, cache,
+                       progress, chosen or ())
+    ok = [c for c in candidates if c.ok]
+    if not ok:
+        raise FinetuneError("every candidate failed: " + "; ".join(
+            f"{c.label}: {c.error}" for c in candidates))
+    primary = next(c for c in ok if c.baseline.error is None)
+    base = primary.baseline
+    finetuner, custom = primary.finetuner, primary.custom_model
+    assert custom is not None
     clean_candidate, clean_vectors = None, {}
     if clean and found is not None and found.suspects:
         with log.step(f"finetune without the {len(found.suspects)} rows to check",
@@ -280,51 +329,64 @@ def compare(
         audit_note = audit_note or "the label audit flagged no rows: nothing to clean"
         log.say(f"note: no clean candidate: {audit_note}")
 
-    with log.step("evaluate both models", "evaluate"):
-        heads = {side: fit_head(vectors, train.labels, seed=seed, input_type=input_type,
-                                fitted_on={"fingerprint": train.fingerprint})
-                 for side, vectors in (("baseline", base_train), ("custom", custom_train))}
-        evaluations = {
-            "baseline": evaluate(base_train, train.labels, base_test, test.labels, seed=seed,
-                                 head=heads["baseline"]),
-            "custom": evaluate(custom_train, train.labels, custom_test, test.labels,
-                               seed=seed, head=heads["custom"]),
-        }
-        custom.classifier = heads["custom"]
+    with log.step("evaluate " + ("both models" if single else
+                                 f"{len(ok) + len(baselines)} models"), "evaluate"):
+        scored: list[Baseline | Candidate] = [*baselines, *ok]
+        for item in scored:
+            if item.vectors and item.evaluation is None:
+                _score(item, single, log, train, test, seed, input_type)
+    ok = [c for c in ok if c.ok]
+    if not primary.ok:
+        raise FinetuneError(f"{primary.label}: {primary.error}")
+    evaluations = {"baseline": base.evaluation, "custom": primary.evaluation}
     with log.step(f"project to 2-D ({projection.lower()})", "project"):
-        vectors = {"baseline": (base_train, base_test, base_extra),
-                   "custom": (custom_train, custom_test, custom_extra)}
+        shown = [b for b in [base, *(b for b in baselines if b is not base)] if b.evaluation]
+        sides: list[Baseline | Candidate] = []
+        for shown_base in shown:
+            sides.append(shown_base)
+            sides += sorted((c for c in ok if c.baseline is shown_base),
+                            key=lambda c: c is not primary)
         if chosen is None:  # follow the test rows whose neighbourhood changed most
-            picks = auto_pick({s: v[0] for s, v in vectors.items()},
-                              {s: v[1] for s, v in vectors.items()}, train.labels, test.labels)
+            picks = auto_pick({"baseline": base.vectors["train"],
+                               "custom": primary.vectors["train"]},
+                              {"baseline": base.vectors["test"],
+                               "custom": primary.vectors["test"]}, train.labels, test.labels)
             chosen = [test.texts[i] for i in picks]
-            vectors = {s: (v[0], v[1], v[1][picks]) for s, v in vectors.items()}
-        label_of = dict(reversed(list(zip(data.texts, data.labels, strict=True))))
-        maps = {side: follow(chosen, extra, test_vectors=test_x, test_texts=test.texts,
-                             pool_vectors=np.vstack([train_x, test_x]),
-                             pool_texts=[*train.texts, *test.texts],
-                             pool_labels=[*train.labels, *test.labels], label_of=label_of,
-                             method=projection, seed=seed)
-                for side, (train_x, test_x, extra) in vectors.items()}
-        projections = [
-            Projection(title=f"Baseline · {embedder.name}", points=maps["baseline"][0],
-                       labels=list(test.labels), texts=list(test.texts),
-                       metrics=evaluations["baseline"].headline(),
-                       markers=maps["baseline"][1]),
-            Projection(title=f"Custom · {custom.id} ({custom.method})",
-                       points=maps["custom"][0],
-                       labels=list(test.labels), texts=list(test.texts),
-                       metrics=evaluations["custom"].headline(), markers=maps["custom"][1]),
-        ]
+            for item in sides:
+                item.vectors["extra"] = item.vectors["test"][picks]
+        label_of = dict(reversed(list(zip(
+            [*data.texts, *test.texts], [*data.labels, *test.labels], strict=True))))
+        for item in sides:
+            train_x, test_x = item.vectors["train"], item.vectors["test"]
+            points, markers = follow(
+                chosen, item.vectors["extra"], test_vectors=test_x, test_texts=test.texts,
+                pool_vectors=np.vstack([train_x, test_x]),
+                pool_texts=[*train.texts, *test.texts],
+                pool_labels=[*train.labels, *test.labels], label_of=label_of,
+                method=projection, seed=seed)
+            assert item.evaluation is not None
+            if isinstance(item, Baseline):
+                title = f"Baseline · {item.name}"
+            else:
+                assert item.custom_model is not None
+                title = f"Custom · {item.custom_model.id} ({item.method})"
+            item.projection = Projection(
+                title=title, points=points, labels=list(test.labels), texts=list(test.texts),
+                metrics=item.evaluation.headline(), markers=markers,
+                group=item.baseline.spec if isinstance(item, Candidate) else item.spec)
+        projections = [item.projection for item in sides if item.projection is not None]
         if found is not None:
-            projections[0].suspects = place_suspects(found, base_train, base_test,
+            projections[0].suspects = place_suspects(found, base.vectors["train"],
+                                                     base.vectors["test"],
                                                      projections[0].points)
 
     settings: dict[str, Any] = {
-        "provider": provider_name,
-        "baseline_model": embedder.name,
+        "provider": base.provider,
+        "baseline_model": base.name,
         "method": custom.method,
-        "test_size": test_size,
+        "test_size": test_size if "test" not in given else None,
+        "test": "file" if "test" in given else "split",
+        "validation": "file" if "validation" in given else "none",
         "seed": seed,
         "input_type": input_type,
         "projection": projection.lower(),
@@ -334,20 +396,127 @@ def compare(
         "finetune": {k: (_redact(v) if k == "extra" else v)
                      for k, v in cfg.to_dict().items() if k != "progress"},
     }
+    if not single:
+        settings["candidates"] = [c.label for c in candidates]
+    if skipped:
+        settings["skipped"] = list(skipped)
     if embedder_options:
         settings["embedder_options"] = _redact(embedder_options)
     if finetuner_options:
         settings["finetuner_options"] = _redact(finetuner_options)
+    embeddings = {"baseline_train": base.vectors["train"], "baseline_test": base.vectors["test"],
+                  "custom_train": primary.vectors["train"],
+                  "custom_test": primary.vectors["test"], **clean_vectors}
+    for item in sides:
+        if item is not base and item is not primary:
+            embeddings[f"{item.key}_train"] = item.vectors["train"]
+            embeddings[f"{item.key}_test"] = item.vectors["test"]
     return Comparison(
-        dataset=data, train=train, test=test, provider=provider_name,
-        baseline_model=embedder.name, custom_model=custom, evaluations=evaluations,
-        embeddings={"baseline_train": base_train, "baseline_test": base_test,
-                    "custom_train": custom_train, "custom_test": custom_test,
-                    **clean_vectors},
-        projections=projections, settings=settings, timings=dict(log.timings),
-        versions=collect_versions(provider_name), warnings=[i.message for i in report.warnings],
-        audit=found, clean=clean_candidate,
+        dataset=data, train=train, test=test, provider=base.provider,
+        baseline_model=base.name, custom_model=custom, evaluations=evaluations,  # type: ignore[arg-type]
+        embeddings=embeddings, projections=projections, settings=settings,
+        timings=dict(log.timings),
+        versions=collect_versions(base.provider), warnings=run_warnings,
+        audit=found, clean=clean_candidate, validation=val_part, split=split_info,
+        baselines=baselines, candidates=candidates, skipped=skipped,
     )
+
+
+def _failure(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _run_baseline(base: Baseline, log: StepLog, single: bool, train: Dataset, test: Dataset,
+                  input_type: str | None, cache: EmbeddingCache | bool | None,
+                  progress: bool | None, extra: Sequence[str]) -> None:
+    """Embed train, test and the highlights with one provider's baseline, once."""
+    import time
+
+    start, (calls, texts) = time.perf_counter(), base.embedder.usage()
+    try:
+        with log.step(f"embed with the baseline {base.name}", "embed_baseline"):
+            tr, te, ex = _embed_split(base.embedder, train, test, input_type, cache,
+                                      progress, extra)
+        base.vectors = {"train": tr, "test": te, "extra": ex}
+    except Exception as exc:
+        if single:
+            raise
+        base.error = _failure(exc)
+        log.say(f"warning: the baseline {base.name} failed: {base.error}")
+    finally:
+        base.seconds = round(time.perf_counter() - start, 3)
+        now = base.embedder.usage()
+        base.calls, base.texts = now[0] - calls, now[1] - texts
+
+
+def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
+                   validation: Dataset | None, test: Dataset, cfg: FinetuneConfig,
+                   input_type: str | None, cache: EmbeddingCache | bool | None,
+                   progress: bool | None, extra: Sequence[str]) -> None:
+    """Finetune one candidate and embed the split with it; a failure marks it failed (and
+    is raised when it is the only candidate, as a one-model comparison always did)."""
+    import time
+
+    from .usage import CountingEmbedder
+
+    if cand.baseline.error is not None:
+        cand.status, cand.error = "failed", f"its baseline failed: {cand.baseline.error}"
+        return
+    base = cand.baseline.embedder
+    before = base.usage()
+    start = time.perf_counter()
+    try:
+        with log.step(f"finetune ({cand.method})" if single
+                      else f"finetune {cand.label}", "finetune"):
+            cand.custom_model = cand.finetuner.finetune(train, validation, cfg)
+        cand.timings["finetune"] = round(time.perf_counter() - start, 3)
+        inner = cand.custom_model.embedder()
+        counted = CountingEmbedder(inner)
+        start = time.perf_counter()
+        with log.step(f"embed with the custom model {cand.custom_model.id}", "embed_custom"):
+            tr, te, ex = _embed_split(counted, train, test, input_type, cache, progress,
+                                      extra)
+        cand.timings["embed"] = round(time.perf_counter() - start, 3)
+        cand.vectors = {"train": tr, "test": te, "extra": ex}
+        cand.status = "ok"
+    except Exception as exc:
+        if single:
+            raise
+        cand.status, cand.error, cand.exception = "failed", _failure(exc), exc
+        log.say(f"warning: candidate {cand.label} failed: {cand.error}")
+        return
+    finally:
+        after = base.usage()
+        cand.calls, cand.texts = after[0] - before[0], after[1] - before[1]
+    # An adapter's own requests run on this machine; its base's are counted above.
+    if getattr(inner, "base", None) is not base:
+        own = counted.usage()
+        cand.calls, cand.texts = cand.calls + own[0], cand.texts + own[1]
+
+
+def _score(item: Baseline | Candidate, single: bool, log: StepLog, train: Dataset,
+           test: Dataset, seed: int, input_type: str | None) -> None:
+    """Fit the probe on train and score it on test; a custom model keeps the probe."""
+    from .candidates import Candidate
+    from .classifier import fit_head
+    from .evaluation import evaluate
+
+    try:
+        head = fit_head(item.vectors["train"], train.labels, seed=seed, input_type=input_type,
+                        fitted_on={"fingerprint": train.fingerprint})
+        item.evaluation = evaluate(item.vectors["train"], train.labels, item.vectors["test"],
+                                   test.labels, seed=seed, head=head)
+    except Exception as exc:
+        if single:
+            raise
+        item.error = _failure(exc)
+        if isinstance(item, Candidate):
+            item.status = "failed"
+        name = item.label if isinstance(item, Candidate) else item.name
+        log.say(f"warning: scoring {name} failed: {item.error}")
+        return
+    if isinstance(item, Candidate) and item.custom_model is not None:
+        item.custom_model.classifier = head
 
 
 def _audit_step(log: StepLog, enabled: bool, train: Dataset, vectors: np.ndarray, seed: int,

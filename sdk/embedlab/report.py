@@ -83,6 +83,7 @@ def _highlights(comparison: Comparison) -> list[dict[str, Any]]:
 def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> dict[str, Any]:
     """The content of ``report.json`` for ``comparison``."""
     from .comparison_audit import audit_report
+    from .leaderboard import candidates_report
 
     data = comparison.dataset
     custom = comparison.custom_model
@@ -129,6 +130,7 @@ def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> di
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     report.update(audit_report(comparison))  # the label audit and the clean candidate
+    report.update(candidates_report(comparison))  # split, candidates, leaderboard
     safe: dict[str, Any] = _json_safe(report)
     return safe
 
@@ -195,6 +197,7 @@ def write_report(comparison: Comparison, path: str | Path, *,
             comparison.custom_model.save(tmp / "model")
             artifacts.append("model/")
             artifacts += save_audit_files(comparison, tmp)
+            artifacts += _save_other_models(comparison, tmp)
             timings = {**comparison.timings, **log.timings}
             comparison.timings = timings
             report = build_report(comparison, artifacts=[*artifacts, REPORT_JSON])
@@ -206,6 +209,30 @@ def write_report(comparison: Comparison, path: str | Path, *,
     comparison.custom_model.path = target / "model"
     remember_custom_model(comparison.custom_model.id, target / "model")
     relocate_clean_model(comparison, target)
+    for cand, where in _other_models(comparison):
+        cand.custom_model.path = target / where
+        remember_custom_model(cand.custom_model.id, target / where)
     return target
+
+
+def _other_models(comparison: Comparison) -> list[tuple[Any, str]]:
+    """The candidates' custom models other than ``model/``, with their place in the report."""
+    from .leaderboard import model_path
+
+    out = []
+    for cand in getattr(comparison, "candidates", []) or []:
+        where = model_path(comparison, cand)
+        if where is not None and where != "model":
+            out.append((cand, where))
+    return out
+
+
+def _save_other_models(comparison: Comparison, directory: Path) -> list[str]:
+    """Save every other candidate's custom model under ``models/``."""
+    written = []
+    for cand, where in _other_models(comparison):
+        cand.custom_model.save(directory / where)
+        written.append(f"{where}/")
+    return written
 
 

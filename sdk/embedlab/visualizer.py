@@ -44,6 +44,8 @@ class Projection:
     #: Training rows the label audit flags, placed among their nearest points, tagged with
     #: their rank in the report's "Rows to check" (baseline map only).
     suspects: list[Marker] = field(default_factory=list)
+    #: Maps of one group (a provider's baseline and its custom models) are drawn together.
+    group: str = ""
 
 
 class Visualizer(ABC):

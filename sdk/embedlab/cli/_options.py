@@ -9,7 +9,8 @@ import click
 
 from ..hyperparameters import MAX_LEARNING_RATE, MAX_SEED
 
-__all__ = ["FiniteFloat", "TestSize", "dataset_options", "training_options"]
+__all__ = ["FiniteFloat", "TestSize", "compare_training_options", "dataset_options",
+           "training_options"]
 
 
 class FiniteFloat(click.ParamType):
@@ -80,10 +81,23 @@ def dataset_options(func: Any) -> Any:
 
 def training_options(func: Any) -> Any:
     """``--method`` and the finetuning hyperparameters."""
+    return _training(func, multiple=False)
+
+
+def compare_training_options(func: Any) -> Any:
+    """As :func:`training_options`, with ``--method/-m`` repeatable (one candidate each)."""
+    return _training(func, multiple=True)
+
+
+def _training(func: Any, *, multiple: bool) -> Any:
+    method_help = ("full: train the model's weights; adapter: train a head on frozen "
+                   "embeddings. Default: the provider's own method, else adapter.")
+    if multiple:
+        method_help += " Repeatable: each (provider, method) pair is a candidate."
     return _apply([
-        click.option("--method", type=click.Choice(["full", "adapter"]), default=None,
-                     help="full: train the model's weights; adapter: train a head on frozen "
-                          "embeddings. Default: the provider's own method, else adapter."),
+        click.option("--method", *(["-m", "methods"] if multiple else []),
+                     type=click.Choice(["full", "adapter"]), multiple=multiple,
+                     default=None, help=method_help),
         click.option("--epochs", type=click.IntRange(min=1), default=None,
                      help="Training epochs (default: the finetuner's)."),
         click.option("--batch-size", type=click.IntRange(min=1), default=None,

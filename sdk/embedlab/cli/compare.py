@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..embedder import INPUT_TYPES
 from ..projection import PROJECTIONS
+
+if TYPE_CHECKING:
+    from ..comparison import Comparison
 from ._errors import reports_errors
-from ._options import TestSize, dataset_options, training_options
+from ._options import TestSize, compare_training_options, dataset_options
 
 __all__ = ["compare_command"]
 
@@ -23,8 +27,16 @@ def _fmt(value: float) -> str:
 
 @click.command("compare")
 @click.argument("dataset", required=False)
-@click.option("--provider", "-p", default="local", show_default=True,
-              help="Provider, or provider:model (see `embedlab providers`).")
+@click.option("--provider", "-p", "providers", multiple=True, default=["local"],
+              show_default=True,
+              help="Provider, or provider:model (see `embedlab providers`). Repeatable: "
+                   "each (provider, method) pair is a candidate, all on one split.")
+@click.option("--test", "test_file", default=None, metavar="FILE",
+              help="Your own test set (same format and columns as DATASET): all of DATASET "
+                   "trains, and both models are scored on FILE.")
+@click.option("--validation", "validation_file", default=None, metavar="FILE",
+              help="Your own validation set, given to the finetuner (instead of holding "
+                   "out part of the training rows).")
 @click.option("--out", "-o", type=click.Path(file_okay=False), default=None,
               help="Output directory [default: runs/<dataset name>].")
 @click.option("--baseline-model", default=None,
@@ -35,7 +47,7 @@ def _fmt(value: float) -> str:
               show_default=True, help="What the texts are for, for providers that ask.")
 @click.option("--projection", type=click.Choice(PROJECTIONS), default="umap",
               show_default=True, help="How the 2-D maps are drawn.")
-@training_options
+@compare_training_options
 @dataset_options
 @click.option("--overwrite", is_flag=True,
               help="Replace an earlier embedlab report in OUT (only embedlab's own files; a "
@@ -58,9 +70,10 @@ def _fmt(value: float) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No step lines or progress bars.")
 @reports_errors
-def compare_command(dataset: str | None, provider: str, out: str | None,
+def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: str | None,
+                    validation_file: str | None, out: str | None,
                     baseline_model: str | None, test_size: float | int, input_type: str,
-                    projection: str, method: str | None, epochs: int | None,
+                    projection: str, methods: tuple[str, ...], epochs: int | None,
                     batch_size: int | None, learning_rate: float | None,
                     max_steps: int | None, time_budget: float | None, seed: int,
                     text_column: str, label_column: str,
@@ -76,7 +89,12 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
     from ..comparison_audit import audit_lines, audit_summary
     from ..report import check_output_dir
     from ..sample import sample_dataset_path
+    from ..splits import load_split_file
     from ..steps import StepLog
+
+    provider: str | list[str] = list(providers) if len(providers) > 1 else providers[0]
+    method: str | list[str] | None = (list(methods) if len(methods) > 1
+                                      else methods[0] if methods else None)
 
     if dataset is None:
         dataset = str(sample_dataset_path())
@@ -98,10 +116,15 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
 
         data = load_for_comparison(dataset, text_column=text_column,
                                    label_column=label_column, encoding=encoding)
+        given = {what: load_split_file(path, what, text_column=text_column,
+                                       label_column=label_column, encoding=encoding)
+                 for what, path in (("test", test_file), ("validation", validation_file))
+                 if path is not None}
         plan = plan_comparison(data, provider, out=out_dir, baseline_model=baseline_model,
                                method=method, test_size=test_size, seed=seed, epochs=epochs,
                                batch_size=batch_size, max_steps=max_steps,
-                               audit=not no_audit, clean=clean)
+                               audit=not no_audit, clean=clean, test=given.get("test"),
+                               validation=given.get("validation"))
         if as_json:
             click.echo(json.dumps(plan.to_dict(), indent=2))
         else:
@@ -112,7 +135,8 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
 
     steps = StepLog(10 + int(not no_audit) + int(clean), quiet=quiet)
     result = compare(dataset, provider, baseline_model=baseline_model, method=method,
-                     test_size=test_size, seed=seed, input_type=input_type,
+                     test=test_file, validation=validation_file, test_size=test_size,
+                     seed=seed, input_type=input_type,
                      projection=projection, epochs=epochs, batch_size=batch_size,
                      learning_rate=learning_rate, max_steps=max_steps,
                      time_budget=time_budget,
@@ -126,9 +150,12 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
     if as_json:
         click.echo(json.dumps({"out": str(saved), "custom_model": result.custom_model.id,
                                "metrics": result.metrics, "deltas": result.deltas,
-                               **audit_summary(result)},
+                               **audit_summary(result), **_candidates_json(result)},
                               indent=2, default=str))
+        _exit_if_failed(result)
         return
+    if len(result.candidates) > 1:
+        _leaderboard(result)
     base, custom, deltas = result.metrics["baseline"], result.metrics["custom"], result.deltas
     click.echo(f"{'metric':<18}{'baseline':>10}{'custom':>10}{'delta':>10}")
     for name in base:
@@ -137,4 +164,48 @@ def compare_command(dataset: str | None, provider: str, out: str | None,
     click.echo(f"custom model: {result.custom_model.id} (saved in {saved / 'model'})")
     for line in audit_lines(result, saved):
         click.echo(line)
+    if result.split is not None and result.split.warning:
+        click.secho(f"warning: {result.split.warning}", fg="yellow", err=True)
     click.echo(f"report: {saved / 'report.html'}")
+    _exit_if_failed(result)
+
+
+def _candidates_json(result: Comparison) -> dict[str, object]:
+    """The split and, for several candidates, the leaderboard, for ``--json``."""
+    out: dict[str, object] = {}
+    if result.split is not None:
+        out["split"] = result.split.to_dict()
+    if len(result.candidates) > 1:
+        out["leaderboard"] = result.leaderboard
+        out["failed"] = {c.label: c.error for c in result.failed}
+    return out
+
+
+def _leaderboard(result: Comparison) -> None:
+    """Print one line per baseline and custom model."""
+    click.echo(f"{'model':<34}{'accuracy':>10}{'macro F1':>10}{'silhouette':>11}"
+               f"{'calls':>7}{'texts':>7}")
+    for row in result.leaderboard:
+        name = f"{row['candidate']}" + ("" if row["status"] == "ok" else " (failed)")
+        cells = "".join(f"{_fmt(row[k]) if isinstance(row[k], float) else 'n/a':>{w}}"
+                        for k, w in (("accuracy", 10), ("f1_macro", 10), ("silhouette", 11)))
+        calls = "" if row["embedding_calls"] is None else row["embedding_calls"]
+        texts = "" if row["texts_sent"] is None else row["texts_sent"]
+        click.echo(f"{name[:33]:<34}{cells}{calls:>7}{texts:>7}")
+    click.echo("(metrics, deltas and models below are the first candidate's: "
+               f"{result.baseline_model} vs {result.custom_model.id})")
+
+
+def _exit_if_failed(result: Comparison) -> None:
+    """Exit non-zero naming every failed candidate (the rest of the report is saved)."""
+    import sys
+
+    from ._errors import EXIT_FAILED
+
+    if result.failed:
+        for cand in result.failed:
+            click.secho(f"error: candidate {cand.label} failed: {cand.error}", fg="red",
+                        err=True)
+        click.secho(f"{len(result.failed)} of {len(result.candidates)} candidates failed: "
+                    + ", ".join(c.label for c in result.failed), fg="red", err=True)
+        sys.exit(EXIT_FAILED)
