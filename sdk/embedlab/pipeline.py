@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .cache import CacheDamagedError, CacheNamespace, EmbeddingCache, default_cache
-from .errors import ConfigurationError, MalformedResponseError, RateLimitError, TransientError
+from .errors import ConfigurationError, MalformedResponseError, RateLimitError
 from .progress import progress_bar
 from .retry import RetryPolicy, call_with_retry
 from .settings import cache_enabled, describe_wait
@@ -216,10 +216,16 @@ class _Job:
             if self.stop.is_set():
                 raise _Cancelled
         try:
-            if not self.state.limiter.acquire(costs, sleep=self.stop.wait) or self.stop.is_set():
+            limiter = self.state.limiter
+            if not limiter.acquire(costs, sleep=self.stop.wait) or self.stop.is_set():
                 raise _Cancelled
             self.state.inside.active = True
-            result = self.embedder.embed_batch(batch, self.input_type)
+            sent = limiter.now()
+            try:
+                result = self.embedder.embed_batch(batch, self.input_type)
+            except RateLimitError as error:  # slows the limiter once per cut, not per request
+                limiter.penalize(error.retry_after, sent_at=sent)
+                raise
         finally:
             self.state.inside.active = nested
             if not nested:
@@ -236,16 +242,12 @@ class _Job:
                     f"earlier answers had {self.state.dimension}", provider=self.embedder.provider)
         return array
 
-    def _on_transient(self, error: TransientError) -> None:
-        if isinstance(error, RateLimitError):
-            self.state.limiter.penalize(error.retry_after)
-
     def run_batch(self, rows: range, tokens: int) -> int:
         """Embed the distinct texts at ``rows``, store them and write them to the cache."""
         batch = [self.texts[i] for i in rows]
         costs = {"inputs": float(len(batch)), "requests": 1.0, "tokens": float(tokens)}
         array = call_with_retry(lambda: self._attempt(batch, costs), self.policy,
-                                sleep=self.stop.wait, on_transient=self._on_transient)
+                                sleep=self.stop.wait)
         self.state.limiter.succeeded()
         self.allocate(array.shape[1])[rows.start:rows.stop] = array
         if self.store is not None:

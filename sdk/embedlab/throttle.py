@@ -8,7 +8,11 @@ decide that time, per limited quantity (inputs, requests, tokens):
   a provider that counts per minute (fixed or sliding) never sees more than it allows.
 
 A 429 calls :meth:`RateLimiter.penalize`: everyone waits out ``Retry-After`` and the
-rate drops, then recovers a little with each success.
+rate drops, once for all the requests that were already on their way (their 429s say
+nothing new). It climbs back by itself: it doubles every ``window_s / 4`` without a 429
+(from the lowest share to the full limits within a window) and grows a little with each
+success. Reservations use the rate expected at their start, so requests queued while the
+rate was low do not keep it low after it has recovered.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ MIN_SCALE = 0.1
 #: Share of the rate kept after a 429, and the growth per success on the way back to 1.
 BACKOFF_FACTOR = 0.7
 RECOVERY_FACTOR = 1.05
+#: Share of the window over which a reduced rate doubles while no 429 comes back.
+RECOVERY_DOUBLING = 0.25
 
 
 @dataclass
@@ -83,7 +89,28 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._budgets = {name: _Budget(limit) for name, limit in self.limits.items()}
         self._paused_until = float("-inf")
-        self.scale = 1.0
+        self._scale = 1.0  # the share of the limits at ``_anchor``, growing from there
+        self._anchor = float("-inf")
+        self._cut_at = float("-inf")  # when the last 429 cut the rate
+        self._doubling_s = self.window_s * RECOVERY_DOUBLING
+
+    def now(self) -> float:
+        """The limiter's clock: callers stamp a request's send time with it."""
+        return self._clock()
+
+    @property
+    def scale(self) -> float:
+        """The share of the declared limits allowed now (1.0 unless 429s came back)."""
+        return self._scale_at(self._clock())
+
+    def _scale_at(self, when: float) -> float:
+        """The share allowed at ``when``: the last one set, grown since the pause ended."""
+        if self._scale >= 1.0:
+            return 1.0
+        quiet = when - max(self._anchor, self._paused_until)
+        if quiet <= 0 or self._doubling_s <= 0:
+            return self._scale
+        return min(1.0, self._scale * 2.0 ** (quiet / self._doubling_s))
 
     def __repr__(self) -> str:
         limits = ", ".join(f"{k}={v:g}/{self.window_s:g}s" for k, v in self.limits.items())
@@ -98,15 +125,16 @@ class RateLimiter:
                 budget.forget_before(now - self.window_s)
             # Each budget may push the start later; repeat until every one agrees.
             for _ in range(100):
-                later = start
+                later, scale = start, self._scale_at(start)
                 for name, budget in self._budgets.items():
                     later = max(later, budget.earliest(
-                        start, costs.get(name, 0.0), budget.limit * self.scale, self.window_s))
+                        start, costs.get(name, 0.0), budget.limit * scale, self.window_s))
                 if later == start:
                     break
                 start = later
+            scale = self._scale_at(start)
             for name, budget in self._budgets.items():
-                budget.reserve(start, costs.get(name, 0.0), budget.limit * self.scale,
+                budget.reserve(start, costs.get(name, 0.0), budget.limit * scale,
                                self.window_s)
             return start
 
@@ -119,22 +147,34 @@ class RateLimiter:
         """
         start = self.reserve(costs)
         sleep = sleep or self._sleep
-        while True:
-            delay = start - self._clock()
+        while True:  # a 429 while this call waited holds it too
+            delay = max(start, self._paused_until) - self._clock()
             if delay <= 0:
                 return True
             if sleep(delay) is True:
                 return False
 
-    def penalize(self, retry_after: float | None = None) -> None:
-        """A 429 came back: slow down, and hold every caller for ``retry_after`` seconds."""
+    def penalize(self, retry_after: float | None = None, *,
+                 sent_at: float | None = None) -> None:
+        """A 429 came back for a request sent at ``sent_at`` (:meth:`now`): hold every caller
+        for ``retry_after`` seconds and slow down, unless the request left before the last
+        cut (the rate already answers for it)."""
         with self._lock:
-            self.scale = max(MIN_SCALE, self.scale * BACKOFF_FACTOR)
+            now = self._clock()
+            current = self._scale_at(now)
             if retry_after is not None and retry_after > 0:
-                self._paused_until = max(self._paused_until, self._clock() + retry_after)
+                self._paused_until = max(self._paused_until, now + retry_after)
+            if sent_at is not None and sent_at <= self._cut_at:
+                return
+            self._scale = max(MIN_SCALE, current * BACKOFF_FACTOR)
+            self._anchor = self._cut_at = now
 
     def succeeded(self) -> None:
         """A call went through: win back some of the rate lost to earlier 429s."""
-        if self.scale < 1.0:
-            with self._lock:
-                self.scale = min(1.0, self.scale * RECOVERY_FACTOR)
+        with self._lock:
+            now = self._clock()
+            current = self._scale_at(now)
+            if current < 1.0:
+                self._scale, self._anchor = min(1.0, current * RECOVERY_FACTOR), now
+            else:
+                self._scale = 1.0

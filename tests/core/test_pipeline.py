@@ -277,6 +277,33 @@ def test_rate_limit_is_retried_after_retry_after(tmp_path: Path) -> None:
     assert limiter_for(embedder).scale < 1.0  # and the limiter slowed down
 
 
+class Crowded(RecordingEmbedder):
+    """Eight requests in flight at once, all answered 429; every later one goes through."""
+
+    def __init__(self) -> None:
+        super().__init__(max_batch_size=2, max_concurrency=8, inputs_per_minute=600_000)
+        self.barrier = threading.Barrier(8, timeout=10)
+        self.refused = 0
+
+    def embed_batch(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
+        with self._lock:
+            refuse = self.refused < 8
+            self.refused += refuse
+        if refuse:
+            self.barrier.wait()  # all eight are on their way before the first answer
+            raise RateLimitError("429 too many requests", provider="test", status=429)
+        return super().embed_batch(texts, input_type)
+
+
+def test_429s_of_concurrent_requests_slow_the_limiter_once() -> None:
+    embedder = Crowded()
+    texts = [f"crowd {i}" for i in range(32)]
+    np.testing.assert_array_equal(embedder.embed(texts, cache=False), expected(texts))
+    assert embedder.refused == 8
+    # One cut to 0.7 (grown back since), not eight down to the floor of 0.1.
+    assert limiter_for(embedder).scale >= 0.7
+
+
 def test_retries_give_up_with_the_providers_message() -> None:
     embedder = RecordingEmbedder(max_retries=2)
     embedder.failures = [ServiceUnavailableError(f"upstream overloaded (try {i})", status=503)

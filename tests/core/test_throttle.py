@@ -142,3 +142,61 @@ def test_a_cancelled_wait_returns_false() -> None:
 def test_limits_must_be_positive() -> None:
     with pytest.raises(ValueError, match="inputs"):
         RateLimiter({"inputs": 0})
+
+
+def test_the_rate_recovers_to_the_limit_after_the_429s_stop() -> None:
+    clock = VirtualClock()
+    limiter = RateLimiter({"inputs": 2000}, clock=clock, sleep=clock.sleep)
+    starts: list[float] = []
+
+    def batch() -> None:
+        limiter.acquire({"inputs": 96})
+        starts.append(clock())
+        limiter.succeeded()
+
+    for _ in range(10):
+        batch()
+    for _ in range(5):  # five 429s in a row, each for a request sent at the reduced rate
+        limiter.acquire({"inputs": 96})
+        limiter.penalize(retry_after=2.0)
+    quiet = clock()
+    while clock() < quiet + 180:
+        batch()
+    second_minute = sum(96 for s in starts if quiet + 60 <= s < quiet + 120)
+    third_minute = sum(96 for s in starts if quiet + 120 <= s < quiet + 180)
+    assert 0.9 * 2000 <= second_minute <= 2000 + 96
+    assert 0.9 * 2000 <= third_minute <= 2000 + 96
+    assert limiter.scale == 1.0
+
+
+def test_429s_of_requests_already_on_their_way_cut_the_rate_once() -> None:
+    clock = VirtualClock()
+    limiter = RateLimiter({"inputs": 2000}, clock=clock, sleep=clock.sleep)
+    sent = []
+    for _ in range(8):  # eight requests leave, then all eight answer 429
+        limiter.acquire({"inputs": 96})
+        sent.append(limiter.now())
+    for stamp in sent:
+        limiter.penalize(sent_at=stamp)
+    assert limiter.scale == pytest.approx(0.7)
+    limiter.acquire({"inputs": 96})  # sent at the reduced rate, and still refused: cut again
+    before = limiter.scale
+    limiter.penalize(sent_at=limiter.now())
+    assert before < 0.9 and limiter.scale == pytest.approx(before * 0.7)
+
+
+def test_a_429_while_a_call_waits_for_its_turn_holds_that_call_too() -> None:
+    clock = VirtualClock()
+    limiter = RateLimiter({"inputs": 60}, clock=clock, sleep=clock.sleep)
+    limiter.acquire({"inputs": 30})  # the next call's turn comes at 30 s
+    held = []
+
+    def sleep(seconds: float) -> None:
+        if not held:  # another request's 429 arrives while this call waits
+            held.append(clock())
+            limiter.penalize(retry_after=100.0)
+        clock.sleep(seconds)
+
+    limiter.acquire({"inputs": 30}, sleep=sleep)
+    assert held == [0.0]
+    assert clock() >= 100.0
