@@ -16,8 +16,8 @@ from pathlib import Path
 
 from embedlab import ConfigurationError
 
-__all__ = ["DEFAULT_MODEL", "ResolvedModel", "default_model_dir", "read_static_info",
-           "resolve_model", "weights_revision"]
+__all__ = ["DEFAULT_MODEL", "ResolvedModel", "default_model_dir", "file_digest",
+           "read_static_info", "resolve_model", "weights_revision"]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {"", DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
@@ -50,7 +50,7 @@ def default_model_dir() -> Path:
     return Path(get_model_path())
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
     """SHA-256 of one file, cached by path, size and modification time."""
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
@@ -78,7 +78,7 @@ def weights_revision(directory: Path) -> str:
     combined = hashlib.sha256()
     for path in files:
         combined.update(str(path.relative_to(directory)).encode())
-        combined.update(_file_digest(path).encode())
+        combined.update(file_digest(path).encode())
     return combined.hexdigest()[:16]
 
 

@@ -89,10 +89,12 @@ def test_saved_card_and_weights(trained: Any, tmp_path: Path) -> None:
     assert card["metrics"]["history"] == trained.metrics["history"]
     assert card["embedlab_version"] == __version__
     loaded = load_custom_model(trained.id)
-    assert loaded.embedder().revision == trained.id != get_embedder("local").revision
-    # One name, and so one cache namespace, before and after saving; and it looks up again.
+    # Cached under the id and the digest of the saved weights, never the base's revision.
+    revision = f"{trained.id}-{card['weights_digest']}"
+    assert loaded.embedder().revision == revision != get_embedder("local").revision
+    # One name before and after saving; and it looks up again.
     assert loaded.embedder().name == trained.embedder().name == f"local:{trained.id}"
-    assert get_embedder(f"local:{trained.id}").revision == trained.id
+    assert get_embedder(f"local:{trained.id}").revision == revision
     by_name = get_embedder(f"local:{path}")
     np.testing.assert_allclose(by_name.embed_batch(PROBE, None),
                                trained.embedder().embed_batch(PROBE, None), atol=1e-5)
