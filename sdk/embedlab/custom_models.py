@@ -12,14 +12,14 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ModelNotFoundError
+from .errors import ConfigurationError, ModelNotFoundError
 from .finetuner import CARD_NAME, read_card
 from .settings import data_dir
 
 if TYPE_CHECKING:
     from .finetuner import CustomModel
 
-__all__ = ["find_custom_model", "load_custom_model", "remember_custom_model"]
+__all__ = ["check_provider", "find_custom_model", "load_custom_model", "remember_custom_model"]
 
 _lock = threading.Lock()
 #: Custom models being loaded in this context: a card whose base leads back is refused.
@@ -61,6 +61,17 @@ def find_custom_model(name: str | Path) -> Path | None:
     if recorded and (Path(recorded) / CARD_NAME).is_file():
         return Path(recorded)
     return None
+
+
+def check_provider(path: Path, provider: str, name: str) -> None:
+    """Refuse ``provider:NAME`` where the custom model saved at ``path`` was made with another
+    provider: loading it anyway would embed (and bill) with a provider the caller did not name."""
+    made_with = str(read_card(path).get("provider", ""))
+    if made_with != provider:
+        raise ConfigurationError(
+            f"{name}: this custom model was made with provider {made_with!r} (its card "
+            f"{path / CARD_NAME} says so), not {provider!r}; name it {made_with}:{name} "
+            f"or just {name}")
 
 
 def load_custom_model(name: str | Path) -> CustomModel:

@@ -74,7 +74,7 @@ def get_embedder(name: str, **options: Any) -> Embedder:
 
     ``options`` go to the provider's factory (``dimensions``, ``base_url``, ``device``...).
     """
-    from .custom_models import find_custom_model, load_custom_model
+    from .custom_models import check_provider, find_custom_model, load_custom_model
 
     provider, model = parse_name(name)
     entries = {e.name: e for e in _embedder_entries()}
@@ -88,23 +88,10 @@ def get_embedder(name: str, **options: Any) -> Embedder:
     if model is not None:
         found = find_custom_model(model)
         if found is not None:
-            _check_provider(found, provider, model)
+            check_provider(found, provider, model)
             return load_custom_model(found).embedder()
     _require(entry, "provider")
     return entry.factory(model or entry.default_model, **options)
-
-
-def _check_provider(path: Path, provider: str, model: str) -> None:
-    """Refuse ``provider:MODEL`` where the saved custom model was made with another provider:
-    loading it anyway would silently embed (and bill) with a provider the caller did not name."""
-    from .finetuner import CARD_NAME, read_card
-
-    made_with = str(read_card(path).get("provider", ""))
-    if made_with != provider:
-        raise ConfigurationError(
-            f"{model}: this custom model was made with provider {made_with!r} (its card "
-            f"{path / CARD_NAME} says so), not {provider!r}; name it {made_with}:{model} "
-            f"or just {model}")
 
 
 def get_finetuner(provider: str, method: str | None = None, **options: Any) -> Finetuner:
