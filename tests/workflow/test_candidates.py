@@ -219,3 +219,24 @@ def test_python_api_takes_lists_and_single_run_keeps_its_shape(files: dict[str, 
     pandas = pytest.importorskip("pandas")
     frame = pandas.DataFrame(result.leaderboard)
     assert list(frame["kind"]) == ["baseline", "custom"] and "f1_macro" in frame
+
+
+def test_report_page_leaderboard_escaped_and_many_classes_fold(counted: _Counted,
+                                                               tmp_path: Path) -> None:
+    rows = [(f"request number {i} about <b>x{k}</b>", f"<i>c{k}</i>")
+            for k in range(25) for i in range(4)]
+    data = _write(tmp_path / "many.csv", rows)
+    result = _compare(data, ["counted:one", "counted:two"], test_size=0.5)
+    page = result._repr_html_()
+    assert "<i>c" not in page and "&lt;i&gt;c3&lt;/i&gt;" in page
+    lead = page.index("<h2>Leaderboard</h2>")
+    maps = page.index("Maps of the test split")
+    per_class = page.index("Per-class F1 across models")
+    assert lead < maps < per_class  # the maps and leaderboard come before the long table
+    assert "<details class='el-per-class-all'><summary>" in page  # folded: 25 > 20 classes
+    assert "★" in page and "Confusions that changed" in page
+    saved = result.save(tmp_path / "run")
+    from PIL import Image
+
+    with Image.open(saved / "comparison.png") as png:  # 2 groups: two rows of maps
+        assert png.height > png.width * 0.8

@@ -22,6 +22,14 @@ from typing import Any
 
 from ..visualizer import Marker, Projection, Visualizer
 from ._audit import audit_sections, suspect_marks
+from ._leaderboard import (
+    FOLD_CLASSES,
+    SORT_SCRIPT,
+    STYLE,
+    confusion_section,
+    leaderboard_section,
+    per_class_section,
+)
 from ._palette import class_colors
 from ._validate import checked_points
 
@@ -129,6 +137,7 @@ _SCRIPT = """
   for(var m=0;m<maps.length;m++){
     maps[m].setAttribute('data-rendered',String(maps[m].querySelectorAll('.el-pt').length));
   }
+%(sort)s
   root.setAttribute('data-ready','true');
 })();
 """
@@ -171,11 +180,29 @@ def _metrics_table(metrics: Mapping[str, Any]) -> str:
             f"<tr><th>{_e(_METRIC_LABELS[name])}{arrow}</th>"
             f'<td class="el-num">{_e(_fmt(b))}</td><td class="el-num">{_e(_fmt(c))}</td>'
             f"{_delta_cell(name, b, c)}</tr>")
-    table = ('<table class="el-metrics"><thead><tr><th>Metric</th><th>Baseline</th>'
-             "<th>Custom</th><th>Δ</th></tr></thead><tbody>" + "".join(rows)
-             + "</tbody></table>")
+    return ('<table class="el-metrics"><thead><tr><th>Metric</th><th>Baseline</th>'
+            "<th>Custom</th><th>Δ</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table>")
+
+
+def _per_class_table(metrics: Mapping[str, Any]) -> str:
+    """Precision, recall and F1 per class under both models; past FOLD_CLASSES classes it is
+    sorted by Δ F1 (largest gain first) and starts folded."""
+    base = metrics.get("baseline") or {}
+    custom = metrics.get("custom") or {}
+    table = ""
     per_b, per_c = base.get("per_class") or {}, custom.get("per_class") or {}
     classes = sorted(set(per_b) | set(per_c))
+    many = len(classes) > FOLD_CLASSES
+
+    def gain(label: str) -> float:
+        b = (per_b.get(label) or {}).get("f1-score")
+        c = (per_c.get(label) or {}).get("f1-score")
+        ok = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (b, c))
+        return float(c) - float(b) if ok else -math.inf  # type: ignore[arg-type]
+
+    if many:
+        classes.sort(key=lambda label: (-gain(label), label))
     if classes:
         rows = []
         for label in classes:
@@ -190,10 +217,14 @@ def _metrics_table(metrics: Mapping[str, Any]) -> str:
                         f"{cells}{_delta_cell('f1', b.get('f1-score'), c.get('f1-score'))}</tr>")
         head = "".join(f"<th colspan='2'>{name}</th>" for name in ("Precision", "Recall", "F1"))
         sub = "<th>baseline</th><th>custom</th>" * 3
-        table += ("<h2>Per class (test split)</h2><table class='el-per-class'><thead>"
+        table += (f"<details class='el-per-class-fold'{'' if many else ' open'}><summary>"
+                  f"Per class (test split, {len(classes)} classes"
+                  + (", sorted by Δ F1; click to unfold" if many else "") + ")</summary>"
+                  "<table class='el-per-class'><thead>"
                   f"<tr><th rowspan='2'>Class</th><th rowspan='2'>Test rows</th>{head}"
                   "<th rowspan='2'>Δ F1</th></tr>"
-                  f"<tr>{sub}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+                  f"<tr>{sub}</tr></thead><tbody>" + "".join(rows)
+                  + "</tbody></table></details>")
     return table
 
 
@@ -329,7 +360,7 @@ def render_fragment(projections: Sequence[Projection], *, title: str = "",
         for label in projections[0].labels:
             counts[str(label)] = counts.get(str(label), 0) + 1
 
-    parts = [f'<div class="el-report" id="{uid}"><style>{_CSS}</style>']
+    parts = [f'<div class="el-report" id="{uid}"><style>{_CSS}{STYLE}</style>']
     parts.append(f"<h1>{_e(title or 'embedlab comparison')}</h1>")
     dataset = context.get("dataset") or {}
     custom = context.get("custom_model") or {}
@@ -346,11 +377,28 @@ def render_fragment(projections: Sequence[Projection], *, title: str = "",
     if facts:
         parts.append(f'<p class="el-sub">{" · ".join(facts)}</p>')
 
+    split = context.get("split") or {}
+    if isinstance(split, Mapping) and split.get("overlap"):
+        examples = "".join(f"<li>{_e(t)}</li>" for t in split.get("overlap_examples") or [])
+        parts.append(f"<p class='el-worse el-leak'>Leakage: {_e(split['overlap'])} of the "
+                     f"{_e(split.get('test', '?'))} test rows' texts are also in the training "
+                     f"data word for word; their scores are inflated. For example:</p>"
+                     f"<ul class='el-leak'>{examples}</ul>")
+    skipped = context.get("skipped") or []
+    if skipped:
+        parts.append("<p class='el-sub'>Skipped: " + "; ".join(_e(s) for s in skipped)
+                     + "</p>")
+    if len(context.get("leaderboard") or []) > 2:
+        parts.append(leaderboard_section(context))
+
     metrics = context.get("metrics")
     if isinstance(metrics, Mapping):
         table = _metrics_table(metrics)
         if table:
-            parts.append("<h2>Metrics on the held-out test split</h2>" + table)
+            title = "Metrics on the held-out test split"
+            if len(context.get("leaderboard") or []) > 2:
+                title += " (the first candidate against its baseline)"
+            parts.append(f"<h2>{_e(title)}</h2>" + table)
 
     parts.append("<h2>Maps of the test split</h2>")
     legend = [
@@ -359,14 +407,29 @@ def render_fragment(projections: Sequence[Projection], *, title: str = "",
         f" ({counts.get(name, 0)})</button>"
         for name in classes
     ]
-    parts.append('<div class="el-legend">' + "".join(legend)
-                 + '<button type="button" class="el-cls" data-all="on">all</button>'
-                 + '<button type="button" class="el-cls" data-all="off">none</button></div>')
-    parts.append('<div class="el-maps">'
-                 + "".join(_map_svg(p, colors, index, uid) for p in projections) + "</div>")
+    legend_html = ('<div class="el-legend">' + "".join(legend)
+                   + '<button type="button" class="el-cls" data-all="on">all</button>'
+                   + '<button type="button" class="el-cls" data-all="off">none</button></div>')
+    if len(classes) > FOLD_CLASSES:  # the maps get the room; the legend unfolds on demand
+        legend_html = (f"<details class='el-legend-fold'><summary>Classes ({len(classes)}): "
+                       f"show or hide them on the maps</summary>{legend_html}</details>")
+    parts.append(legend_html)
+    groups: dict[str, list[Projection]] = {}
+    for projection in projections:
+        groups.setdefault(getattr(projection, "group", "") or "", []).append(projection)
+    for group, members in groups.items():
+        heading = f"<h3>{_e(group)}</h3>" if len(groups) > 1 and group else ""
+        parts.append(f'<div class="el-group">{heading}<div class="el-maps">'
+                     + "".join(_map_svg(p, colors, index, uid) for p in members)
+                     + "</div></div>")
     parts.append('<p class="el-sub">Hover a point for its text; click a class to hide or show '
                  "it in both maps. Each map is fitted separately, so positions are not "
                  "comparable between maps — the grouping is.</p>")
+    if isinstance(metrics, Mapping):
+        columns = (context.get("per_class_f1") or {}).get("columns") or []
+        parts.append(per_class_section(context) if len(columns) > 2
+                     else _per_class_table(metrics))
+    parts.append(confusion_section(context))
     parts.append(_highlights_section(projections))
     parts.append(audit_sections(context, uid))
     if isinstance(metrics, Mapping):
@@ -395,7 +458,8 @@ def render_fragment(projections: Sequence[Projection], *, title: str = "",
 
     parts.append('<div class="el-tip" hidden></div>')
     # The only dynamic value in the script is our own id, written as a JS string literal.
-    parts.append("<script>" + _SCRIPT % {"uid": f'"{uid}"'} + "</script></div>")
+    parts.append("<script>" + _SCRIPT % {"uid": f'"{uid}"', "sort": SORT_SCRIPT}
+                 + "</script></div>")
     return "".join(parts)
 
 

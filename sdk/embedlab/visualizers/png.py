@@ -15,11 +15,45 @@ from ._validate import checked_points
 __all__ = ["PngVisualizer"]
 
 
+#: Past this many classes the maps take the whole width: no legend, names on the clusters.
+MANY_CLASSES = 20
+#: Characters a map title may take on one line before it wraps (it never spills over a
+#: neighbouring map).
+_TITLE_WIDTH = 52
+
+
 def _subtitle(projection: Projection) -> str:
+    import textwrap
+
+    title = "\n".join(textwrap.wrap(projection.title, _TITLE_WIDTH, break_on_hyphens=False,
+                                    max_lines=2, placeholder="…")) or projection.title
     silhouette = projection.metrics.get("silhouette")
     if isinstance(silhouette, (int, float)) and math.isfinite(silhouette):
-        return f"{projection.title}\nsilhouette {silhouette:.3f}"
-    return f"{projection.title}\nsilhouette n/a"
+        return f"{title}\nsilhouette {silhouette:.3f}"
+    return f"{title}\nsilhouette n/a"
+
+
+def _name_clusters(ax: Any, points: Any, labels: Any, classes: Sequence[str]) -> None:
+    """Write each class's name at the median of its points (instead of a legend)."""
+    import numpy as np
+
+    for name in classes:
+        mask = labels == name
+        if not mask.any():
+            continue
+        x, y = np.median(points[mask], axis=0)
+        ax.annotate(name, (float(x), float(y)), ha="center", va="center", fontsize=5.5,
+                    color="#222", zorder=5, parse_math=False,
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
+                          "alpha": 0.6})
+
+
+def _layout(projections: Sequence[Projection]) -> list[list[Projection]]:
+    """Rows of maps: one row per group (a provider's baseline and its custom models)."""
+    rows: dict[str, list[Projection]] = {}
+    for projection in projections:
+        rows.setdefault(getattr(projection, "group", "") or "", []).append(projection)
+    return list(rows.values())
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -82,12 +116,21 @@ class PngVisualizer(Visualizer):
               colors: dict[str, Any], title: str, np: Any, Figure: Any,
               FigureCanvasAgg: Any) -> None:
         """Draw the maps and save them to ``target`` atomically."""
-        n = len(projections)
+        grid = _layout(projections)
+        n = max(len(row) for row in grid)
+        many = len(classes) > MANY_CLASSES
         # Figure/FigureCanvasAgg directly: no pyplot, no global backend switch, no GUI.
-        fig = Figure(figsize=(6.0 * n + 1.8, 6.0), dpi=110, layout="constrained")
+        fig = Figure(figsize=(6.0 * n + (0.0 if many else 1.8), 6.0 * len(grid)), dpi=110,
+                     layout="constrained")
         FigureCanvasAgg(fig)
-        axes = fig.subplots(1, n, squeeze=False)[0]
-        for ax, projection in zip(axes, projections, strict=True):
+        all_axes = fig.subplots(len(grid), n, squeeze=False)
+        placed = []
+        for row, members in zip(all_axes, grid, strict=True):
+            for ax in row[len(members):]:
+                ax.set_axis_off()
+            placed += list(zip(row, members, strict=False))
+        axes = [ax for ax, _ in placed]
+        for ax, projection in placed:
             points = checked_points(projection)
             labels = np.asarray([str(label) for label in projection.labels])
             size = 18.0 if len(points) <= 500 else 6.0
@@ -96,16 +139,16 @@ class PngVisualizer(Visualizer):
                 ax.scatter(points[mask, 0], points[mask, 1], s=size, c=colors[name],
                            label=name, alpha=0.8, edgecolors="none")
             _draw_markers(ax, projection)
-            ax.set_title(_subtitle(projection), fontsize=11)
+            if many:
+                _name_clusters(ax, points, labels, classes)
+            ax.set_title(_subtitle(projection), fontsize=10)
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_aspect("equal", adjustable="datalim")
         handles, names = axes[0].get_legend_handles_labels()
-        # Many classes: more legend columns in smaller type, so the legend stays beside the maps.
-        columns = max(1, math.ceil(len(names) / 30))
-        fig.legend(handles, names, loc="outside right center", title="label",
-                   fontsize=9 if len(names) <= 30 else 6, markerscale=1.5, frameon=False,
-                   ncols=columns)
+        if not many:  # many classes: names sit on their clusters and the maps get the width
+            fig.legend(handles, names, loc="outside right center", title="label", fontsize=9,
+                       markerscale=1.5, frameon=False)
         if title:
             fig.suptitle(title, fontsize=13)
         markers = projections[0].markers
