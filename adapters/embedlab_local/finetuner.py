@@ -33,10 +33,10 @@ __all__ = ["DEFAULTS", "EXTRA_OPTIONS", "LocalFinetuner"]
 DEFAULTS: dict[str, Any] = {
     "loss": DEFAULT_LOSS,
     "batch_size": 32,
-    "learning_rate": 5e-5,
+    "learning_rate": 2e-4,
     "proxy_learning_rate": 1e-2,
     "warmup_ratio": 0.1,
-    "target_steps": 150,
+    "target_steps": 60,
     "max_epochs": 20,
     "patience": 3,
 }

@@ -71,8 +71,8 @@ LOSSES: dict[str, Callable[[SentenceTransformer, dict[str, Any]], nn.Module]] = 
 def _proxy(model: SentenceTransformer, options: dict[str, Any]) -> nn.Module:
     from .proxy_loss import ProxyLoss
 
-    return ProxyLoss(model, options["centroids"], scale=float(options.get("scale", 20.0)),
-                     margin=float(options.get("margin", 0.1)),
+    return ProxyLoss(model, options["centroids"], scale=float(options.get("scale", 30.0)),
+                     margin=float(options.get("margin", 0.3)),
                      contrastive_weight=float(options.get("contrastive_weight", 0.0)),
                      temperature=float(options.get("temperature", 0.05)))
 

@@ -49,8 +49,8 @@ class ProxyLoss(nn.Module):
     supervised contrastive term over the batch (0 turns it off).
     """
 
-    def __init__(self, model: SentenceTransformer, centroids: Tensor, *, scale: float = 20.0,
-                 margin: float = 0.1, contrastive_weight: float = 0.0,
+    def __init__(self, model: SentenceTransformer, centroids: Tensor, *, scale: float = 30.0,
+                 margin: float = 0.3, contrastive_weight: float = 0.0,
                  temperature: float = 0.05) -> None:
         super().__init__()
         self.model = model
