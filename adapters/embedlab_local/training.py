@@ -28,8 +28,9 @@ PROBE_TRAIN_ROWS = 2000
 
 class EpochProbe(TrainerCallback):
     """Records per-epoch loss and validation probe scores; stops after ``patience`` epochs
-    without a better score (macro-F1 plus a little silhouette, see ``probe_scores``), once ``time_budget`` seconds have passed, or on a non-finite
-    loss, and keeps the best epoch's weights to restore at the end."""
+    without a better score (macro-F1 plus a little silhouette, see ``probe_scores``), once
+    ``time_budget`` seconds have passed, or on a non-finite loss, and keeps the best epoch's
+    weights to restore at the end."""
 
     def __init__(self, model: SentenceTransformer, train: tuple[Sequence[str], Sequence[str]],
                  validation: tuple[Sequence[str], Sequence[str]] | None, *, patience: int,
