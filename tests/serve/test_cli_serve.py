@@ -79,8 +79,11 @@ def test_serves_an_openai_client_and_stops_cleanly(stop: signal.Signals) -> None
                                    FakeEmbedder().embed(["hello there", "bye"], cache=False),
                                    atol=1e-7)
         proc.send_signal(stop)
-        stdout, _ = proc.communicate(timeout=60)
-        assert proc.returncode == 0, "".join(lines)
+        # Only the reader thread reads stderr (communicate() would race it for lines).
+        assert proc.wait(timeout=60) == 0, "".join(lines)
+        assert proc.stdout is not None
+        stdout = proc.stdout.read()
+    # Leaving the block joined the reader, so `lines` holds all of stderr.
     output = stdout + "".join(lines)
     assert "bearer key from $EL_TEST_KEY" in output and "embedlab serve: stopped" in output
     assert SERVE_KEY not in output
