@@ -235,11 +235,10 @@ class LocalFinetuner(Finetuner):
             except (RuntimeError, ValueError) as exc:
                 raise FinetuneError(f"local finetuning of {self.base_model} failed: {exc}") \
                     from exc
-            if probe.non_finite_loss is not None:
+            if probe.diverged is not None:
                 raise FinetuneError(
-                    f"local finetuning of {self.base_model} diverged: the training loss became "
-                    f"{probe.non_finite_loss} at step {probe.non_finite_step}; nothing was "
-                    "saved. Lower the learning rate (--learning-rate) and try again")
+                    f"local finetuning of {self.base_model} diverged: {probe.diverged}; "
+                    "nothing was saved. Lower the learning rate (--learning-rate) and try again")
             probe.restore_best()
             del trainer  # drop the optimizer state before the model is handed back
         model.eval()

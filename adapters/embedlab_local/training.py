@@ -58,9 +58,8 @@ class EpochProbe(TrainerCallback):
         self.stopped_early = False
         #: Why training ended before its last epoch: ``"patience"`` or ``"time_budget"``.
         self.stop_reason: str | None = None
-        #: The first non-finite training loss seen, and its step (training stops there).
-        self.non_finite_loss: float | None = None
-        self.non_finite_step: int | None = None
+        #: What went non-finite and when (the loss or the embeddings); training stops there.
+        self.diverged: str | None = None
         self._losses: list[float] = []
         self._bar: Any = None
         self._epoch = 0
@@ -77,12 +76,21 @@ class EpochProbe(TrainerCallback):
             if was_training:
                 self.model.train()
 
-    def scores(self) -> dict[str, float]:
-        """Validation accuracy and macro-F1 of a probe on the model as it is now."""
-        if self.validation is None:
+    def scores(self, step: int = 0) -> dict[str, float]:
+        """Validation scores of a probe on the model as it is now; none (and ``diverged``
+        set) when its embeddings are no longer finite numbers."""
+        import numpy as np
+
+        if self.validation is None:  # nothing to score, but a NaN model must not be saved
+            if not np.isfinite(self._embed(self.train_texts[:16])).all():
+                self.diverged = f"the model's embeddings became NaN by step {step}"
             return {}
-        found = probe_scores(self._embed(self.train_texts), self.train_labels,
-                             self._embed(self.validation[0]), self.validation[1], self.seed)
+        train, validation = self._embed(self.train_texts), self._embed(self.validation[0])
+        if not (np.isfinite(train).all() and np.isfinite(validation).all()):
+            self.diverged = f"the model's embeddings became NaN by step {step}"
+            return {}
+        found = probe_scores(train, self.train_labels, validation, self.validation[1],
+                             self.seed)
         return {f"val_{k}": v for k, v in found.items()}
 
     def baseline(self) -> None:
@@ -101,8 +109,8 @@ class EpochProbe(TrainerCallback):
                logs: dict[str, float] | None = None, **kwargs: Any) -> None:
         if logs and "loss" in logs:
             loss = float(logs["loss"])
-            if not math.isfinite(loss) and self.non_finite_loss is None:
-                self.non_finite_loss, self.non_finite_step = loss, state.global_step
+            if not math.isfinite(loss) and self.diverged is None:
+                self.diverged = f"the training loss became {loss} at step {state.global_step}"
                 control.should_training_stop = True
             self._losses.append(loss)
 
@@ -117,15 +125,15 @@ class EpochProbe(TrainerCallback):
 
     def on_epoch_end(self, args: TrainingArguments, state: TrainerState,
                      control: TrainerControl, **kwargs: Any) -> None:
-        if self.non_finite_loss is not None:
-            return  # diverged: nothing to probe, the finetuner reports it
+        if self.diverged is not None:
+            return  # nothing to probe: the finetuner reports it
         self.end_epoch(state.global_step)
-        if self.stopped_early:
+        if self.stopped_early or self.diverged is not None:
             control.should_training_stop = True
 
     def on_train_end(self, args: TrainingArguments, state: TrainerState,
                      control: TrainerControl, **kwargs: Any) -> None:
-        if self.non_finite_loss is None and (
+        if self.diverged is None and (
                 not self.history or self.history[-1]["step"] != state.global_step):
             self.end_epoch(state.global_step)  # max_steps or the budget ended an epoch early
         if self._bar is not None:
@@ -137,7 +145,9 @@ class EpochProbe(TrainerCallback):
         loss = sum(self._losses) / len(self._losses) if self._losses else None
         self._losses = []
         entry: dict[str, Any] = {"epoch": self._epoch, "step": step, "loss": loss,
-                                 **self.scores()}
+                                 **self.scores(step)}
+        if self.diverged is not None:
+            return
         self.history.append(entry)
         if self._bar is not None:
             shown = {k: round(v, 4) for k, v in entry.items()
