@@ -6,77 +6,13 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
+
+# The report types live in validation.py; re-exported here for code that imported them from
+# ``embedlab.dataset`` (validation.py never imports this module at run time).
+from .validation import ValidationIssue, ValidationReport, validate_dataset
 
 __all__ = ["Dataset", "ValidationIssue", "ValidationReport"]
-
-
-@dataclass(frozen=True)
-class ValidationIssue:
-    """One problem with the data: where it is and what to do about it."""
-
-    severity: Literal["error", "warning"]
-    code: str  # e.g. "empty_text", "conflicting_label", "too_few_in_class"
-    message: str  # full sentence: names the file, row and the fix
-    row: int | None = None  # 1-based data row (the header is not counted)
-    line: int | None = None  # 1-based line in the source file, where there is one
-
-    def __str__(self) -> str:
-        return self.message
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """Every issue ``Dataset.validate`` found, errors and warnings alike."""
-
-    issues: tuple[ValidationIssue, ...]
-
-    @property
-    def errors(self) -> list[ValidationIssue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[ValidationIssue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        """True when there is no error (warnings allowed)."""
-        return not self.errors
-
-    def raise_for_errors(self) -> None:
-        """Raise :class:`~embedlab.errors.DatasetValidationError` listing every error."""
-        from .errors import DatasetValidationError
-
-        if self.errors:
-            raise DatasetValidationError(
-                f"the dataset has {len(self.errors)} problem(s):\n"
-                + self.summary(severity="error"),
-                self.errors,
-            )
-
-    def summary(self, limit: int = 20, severity: str | None = None) -> str:
-        """One line per issue, at most ``limit`` of each kind, then "and N more" per kind."""
-        groups: dict[str, list[ValidationIssue]] = {}
-        for issue in self.issues:
-            if severity is None or issue.severity == severity:
-                groups.setdefault(issue.code, []).append(issue)
-        out = []
-        for code, issues in groups.items():
-            out += [f"  - {i.severity}: {i.message}" for i in issues[:limit]]
-            rest = [i for i in issues[limit:]]
-            if rest:
-                rows = [str(i.row) for i in rest if i.row is not None]
-                shown = ", ".join(rows[:limit]) + (", ..." if len(rows) > limit else "")
-                out.append(f"  - and {len(rest)} more {code.replace('_', ' ')} "
-                           f"{rest[0].severity}(s)" + (f" (rows {shown})" if rows else ""))
-        return "\n".join(out)
-
-    def __str__(self) -> str:
-        if not self.issues:
-            return "no problems found"
-        return self.summary()
 
 
 class Dataset:
@@ -121,11 +57,14 @@ class Dataset:
     @classmethod
     def from_records(cls, records: Iterable[dict[str, Any]], *, text: str = "text",
                      label: str = "label", source: str | None = None) -> Dataset:
-        """Build from dicts with ``text`` and ``label`` keys (names configurable)."""
-        from .loaders import load_records
+        """Build from dicts with ``text`` and ``label`` keys (names configurable), read the
+        way :func:`embedlab.load_dataset` reads a list of dicts."""
+        from ._records import dataset_fields, rows_from_records
 
-        return load_records(list(records), text_column=text, label_column=label,
-                            source=source)
+        source = source or "records"
+        rows = rows_from_records(list(records), source=source, text_column=text,
+                                 label_column=label)
+        return cls(**dataset_fields(rows, source=source))
 
     # --- columns -------------------------------------------------------------------------
     @property
@@ -245,7 +184,5 @@ class Dataset:
         test_size: float | int | None = None,
     ) -> ValidationReport:
         """Check every rule and return all violations (see :mod:`embedlab.validation`)."""
-        from .validation import validate_dataset
-
         return validate_dataset(self, min_rows=min_rows, min_per_class=min_per_class,
                                 test_size=test_size)

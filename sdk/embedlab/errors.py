@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .dataset import ValidationIssue
+    from .validation import ValidationIssue
 
 __all__ = [
     "AuthenticationError",

@@ -2,9 +2,10 @@
 loaders, registered through ``embedlab_register_dataset_loaders`` like any plugin's.
 
 Every loader ends in :func:`build_dataset`, which turns ``(text, label, id, row, line)``
-tuples into a :class:`~embedlab.dataset.Dataset`. Loaders keep rows with problems (empty
-text, a missing label as ``""``) so :meth:`Dataset.validate` can report all of them; they
-raise :class:`~embedlab.errors.DatasetError` only when the file cannot be read as a table.
+tuples (cells read by :mod:`embedlab._records`) into a :class:`~embedlab.dataset.Dataset`.
+Loaders keep rows with problems (empty text, a missing label as ``""``) so
+:meth:`Dataset.validate` can report all of them; they raise
+:class:`~embedlab.errors.DatasetError` only when the file cannot be read as a table.
 """
 
 from __future__ import annotations
@@ -15,13 +16,20 @@ import csv
 import gc
 import io
 import json
-import math
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ._records import (
+    RawRow,
+    as_str,
+    dataset_fields,
+    resolve_columns,
+    rows_from_mappings,
+    rows_from_records,
+)
 from .dataset import Dataset
 from .errors import ConfigurationError, DatasetError, PluginError
 from .hookspecs import hookimpl
@@ -41,95 +49,23 @@ __all__ = [
     "load_tsv",
 ]
 
-#: ``(text, label, id or None, 1-based data row, 1-based file line or None)``.
-RawRow = tuple[str, str, str | None, int, int | None]
-
 DUPLICATE_POLICIES = ("keep", "drop", "error")
-_FLAGS = {"text_column": "--text-column", "label_column": "--label-column",
-          "id_column": "--id-column"}
 
 
 # --- the shared end of every loader --------------------------------------------------------
 def build_dataset(rows: Iterable[RawRow], *, source: str, name: str | None = None) -> Dataset:
     """Turn ``(text, label, id, row, line)`` tuples into a Dataset; raise if there are none."""
-    items = list(rows)
-    if not items:
-        raise DatasetError(f"{source}: has no data rows; add rows of text and label")
-    texts, raw_labels, raw_ids, numbers, lines = zip(*items, strict=True)
-    labels = [label.strip() for label in raw_labels]  # labels are names: spaces never matter
-    ids = [str(row) if i is None else i for i, row in zip(raw_ids, numbers, strict=True)]
-    return Dataset(texts, labels, ids=ids, rows=numbers, lines=lines, source=source, name=name)
-
-
-def _as_str(value: Any, source: str, row: int, line: int | None, column: str) -> str:
-    """A cell as a string: numbers as written (``3``, not ``3.0``), missing values as ``""``."""
-    if isinstance(value, str):
-        return value
-    if value is None or type(value).__name__ in {"NAType", "NaTType"}:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (list, dict, tuple, set)):
-        raise DatasetError(
-            f"{source}: {where(row, line)}: column {column!r} holds a "
-            f"{type(value).__name__}, not a single value; store one string per cell")
-    return str(value)
-
-
-def _resolve_columns(available: Sequence[str], *, source: str, text_column: str,
-                     label_column: str, id_column: str | None,
-                     hint: str = "") -> None:
-    """Raise a DatasetError naming the missing column, the ones that exist and the option."""
-    wanted = {"text_column": text_column, "label_column": label_column}
-    if id_column is not None:
-        wanted["id_column"] = id_column
-    for option, column in wanted.items():
-        if column in available:
-            continue
-        others = [c for c in available if c not in wanted.values()]
-        close = [c for c in available if c.strip().lower() == column.strip().lower()]
-        pick = (close or others or ["NAME"])[0]
-        columns = ", ".join(repr(c) for c in available) or "none"
-        raise DatasetError(
-            f"{source}: no column {column!r}; the columns are {columns}. Name the column "
-            f"that holds the {option.split('_')[0]} with {option}={pick!r} "
-            f"(CLI: {_FLAGS[option]} {pick}){hint}")
+    return Dataset(**dataset_fields(rows, source=source, name=name))
 
 
 def _from_mappings(records: Iterable[tuple[int, int | None, Any]], *, source: str,
                    name: str | None, text_column: str, label_column: str,
                    id_column: str | None) -> Dataset:
     """Rows from ``(row, line, mapping)``: a key absent from one record is kept as ``""``."""
-    items = list(records)
-    for row, line, record in items:
-        if not isinstance(record, Mapping):
-            raise DatasetError(
-                f"{source}: {where(row, line)} is a {type(record).__name__}, not an object "
-                f"with {text_column!r} and {label_column!r} keys; write each row as "
-                f'{{"{text_column}": "...", "{label_column}": "..."}}')
-    if not items:
-        raise DatasetError(f"{source}: has no data rows; add rows of text and label")
-    wanted = [c for c in (text_column, label_column, id_column) if c is not None]
-    if not all(any(c in record for _, _, record in items) for c in wanted):
-        keys = dict.fromkeys(str(k) for _, _, record in items for k in record)
-        _resolve_columns(list(keys), source=source, text_column=text_column,
-                         label_column=label_column, id_column=id_column)
-
-    def cell(record: Mapping[str, Any], column: str, row: int, line: int | None) -> str:
-        value = record.get(column)
-        return value if type(value) is str else _as_str(value, source, row, line, column)
-
-    def rows() -> Iterable[RawRow]:
-        for row, line, record in items:
-            yield (cell(record, text_column, row, line), cell(record, label_column, row, line),
-                   None if id_column is None else cell(record, id_column, row, line),
-                   row, line)
-
-    return build_dataset(rows(), source=source, name=name)
+    return build_dataset(
+        rows_from_mappings(records, source=source, text_column=text_column,
+                           label_column=label_column, id_column=id_column),
+        source=source, name=name)
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -237,7 +173,7 @@ def load_csv(path: str | os.PathLike[str], *, text_column: str = "text",
         for sep in (";", "\t", "|"):
             if sep in header[0]:
                 hint = f"; the header looks separated by {sep!r}: pass delimiter={sep!r}"
-    _resolve_columns(header, source=source, text_column=text_column,
+    resolve_columns(header, source=source, text_column=text_column,
                      label_column=label_column, id_column=id_column, hint=hint)
     for option, column in (("text_column", text_column), ("label_column", label_column),
                            ("id_column", id_column)):
@@ -328,9 +264,11 @@ def load_records(records: Sequence[Any], *, text_column: str = "text",
                  label_column: str = "label", id_column: str | None = None,
                  source: str | None = None, name: str | None = None) -> Dataset:
     """A list of dicts, one per row."""
-    return _from_mappings(((n, None, r) for n, r in enumerate(records, start=1)),
-                          source=source or "records", name=name, text_column=text_column,
-                          label_column=label_column, id_column=id_column)
+    source = source or "records"
+    return build_dataset(
+        rows_from_records(records, source=source, text_column=text_column,
+                          label_column=label_column, id_column=id_column),
+        source=source, name=name)
 
 
 def load_dataframe(frame: Any, *, text_column: str = "text", label_column: str = "label",
@@ -339,7 +277,7 @@ def load_dataframe(frame: Any, *, text_column: str = "text", label_column: str =
     """A pandas DataFrame; NaN and None become ``""`` so validate() reports them."""
     source = source or "DataFrame"
     columns = [str(c) for c in frame.columns]
-    _resolve_columns(columns, source=source, text_column=text_column,
+    resolve_columns(columns, source=source, text_column=text_column,
                      label_column=label_column, id_column=id_column)
     if len(frame) == 0:
         raise DatasetError(f"{source}: has no data rows; add rows of text and label")
@@ -354,8 +292,8 @@ def load_dataframe(frame: Any, *, text_column: str = "text", label_column: str =
     texts, labels = column(text_column), column(label_column)
     ids = column(id_column) if id_column is not None else [None] * len(texts)
     return build_dataset(
-        ((_as_str(t, source, n, None, text_column), _as_str(lab, source, n, None, label_column),
-          None if id_column is None else _as_str(i, source, n, None, id_column), n, None)
+        ((as_str(t, source, n, None, text_column), as_str(lab, source, n, None, label_column),
+          None if id_column is None else as_str(i, source, n, None, id_column), n, None)
          for n, (t, lab, i) in enumerate(zip(texts, labels, ids, strict=True), start=1)),
         source=source, name=name)
 

@@ -1,7 +1,8 @@
 """The rules a dataset must pass before a provider spends time or money on it.
 
 :func:`validate_dataset` (behind :meth:`Dataset.validate`) collects every violation, each
-with its row (and file line) and a message that names the source, the row and the fix.
+with its row (and file line) and a message that names the source, the row and the fix, into
+a :class:`ValidationReport` of :class:`ValidationIssue`.
 """
 
 from __future__ import annotations
@@ -9,15 +10,84 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .dataset import ValidationIssue, ValidationReport
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from .dataset import Dataset
 
-__all__ = ["find_duplicates", "listing", "split_sizes", "validate_dataset", "where"]
+__all__ = ["ValidationIssue", "ValidationReport", "find_duplicates", "listing", "split_sizes",
+           "validate_dataset", "where"]
+
+
+@dataclass(frozen=True)
+class ValidationIssue:
+    """One problem with the data: where it is and what to do about it."""
+
+    severity: Literal["error", "warning"]
+    code: str  # e.g. "empty_text", "conflicting_label", "too_few_in_class"
+    message: str  # full sentence: names the file, row and the fix
+    row: int | None = None  # 1-based data row (the header is not counted)
+    line: int | None = None  # 1-based line in the source file, where there is one
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Every issue ``Dataset.validate`` found, errors and warnings alike."""
+
+    issues: tuple[ValidationIssue, ...]
+
+    @property
+    def errors(self) -> list[ValidationIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[ValidationIssue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`~embedlab.errors.DatasetValidationError` listing every error."""
+        from .errors import DatasetValidationError
+
+        if self.errors:
+            raise DatasetValidationError(
+                f"the dataset has {len(self.errors)} problem(s):\n"
+                + self.summary(severity="error"),
+                self.errors,
+            )
+
+    def summary(self, limit: int = 20, severity: str | None = None) -> str:
+        """One line per issue, at most ``limit`` of each kind, then "and N more" per kind."""
+        groups: dict[str, list[ValidationIssue]] = {}
+        for issue in self.issues:
+            if severity is None or issue.severity == severity:
+                groups.setdefault(issue.code, []).append(issue)
+        out = []
+        for code, issues in groups.items():
+            out += [f"  - {i.severity}: {i.message}" for i in issues[:limit]]
+            rest = [i for i in issues[limit:]]
+            if rest:
+                rows = [str(i.row) for i in rest if i.row is not None]
+                shown = ", ".join(rows[:limit]) + (", ..." if len(rows) > limit else "")
+                out.append(f"  - and {len(rest)} more {code.replace('_', ' ')} "
+                           f"{rest[0].severity}(s)" + (f" (rows {shown})" if rows else ""))
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        if not self.issues:
+            return "no problems found"
+        return self.summary()
+
 
 Add = Callable[..., None]  # add(severity, code, message, position=None)
 Loc = Callable[[int], str]  # position -> "row 3 (line 4)"
