@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import struct
+from html.parser import HTMLParser
 from pathlib import Path
 
 import embedlab
@@ -126,3 +127,54 @@ def test_html_per_class_table_shows_both_models() -> None:
     row = re.search(r"<tr><th>airline</th>(.*?)</tr>", table.group(0)).group(1)  # type: ignore[union-attr]
     cells = re.findall(r">([^<]+)</td>", row)
     assert cells == ["4", "0.5000", "0.5000", "0.2500", "0.2500", "0.3333", "0.6667", "+0.3334"]
+
+
+_HOSTILE = "<script>alert(\"x\")</script> & 'quoted' \"double\""
+
+
+class _Page(HTMLParser):
+    """Collects a page's tags, attributes (unescaped) and text, as a browser would read them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_escapes_hostile_labels_and_texts_everywhere() -> None:
+    from embedlab.visualizer import Marker
+
+    labels = ["ok", _HOSTILE] * 3
+    texts = [f"{_HOSTILE} {i}" for i in range(6)]
+    marker = Marker(tag="A&B", text=_HOSTILE, x=0.0, y=0.0, label=_HOSTILE,
+                    neighbours=[(_HOSTILE, _HOSTILE, 0.5)])
+    rng = np.random.default_rng(1)
+    maps = [Projection(_HOSTILE, rng.normal(size=(6, 2)), labels, texts, markers=[marker]),
+            Projection("custom", rng.normal(size=(6, 2)), labels, texts, markers=[marker])]
+    side = {"accuracy": 0.5, "per_class": {_HOSTILE: {"f1-score": 0.5, "support": 3.0}}}
+    context = {"dataset": {"name": _HOSTILE, "rows": 6, "classes": ["ok", _HOSTILE]},
+               "baseline_model": _HOSTILE, "custom_model": {"id": _HOSTILE, "method": "&"},
+               "split": {"overlap": 1, "test": 6, "overlap_examples": [_HOSTILE]},
+               "skipped": [_HOSTILE], "metrics": {"baseline": side, "custom": side},
+               "settings": {_HOSTILE: _HOSTILE}, "versions": {"x": _HOSTILE}}
+    page = render_page(maps, title=_HOSTILE, context=context)
+
+    assert "<script>alert" not in page and "\"double\"\"" not in page
+    assert page.count("<script>") == 1 and page.count("</script>") == 1
+    parsed = _Page()
+    parsed.feed(page)
+    points = [attrs for tag, attrs in parsed.tags if tag == "circle" and "data-t" in attrs]
+    # every point keeps its exact text and label: escaped once, not mangled or double-escaped
+    assert sorted(p["data-t"] or "" for p in points) == sorted(texts * 2)
+    assert {p["data-l"] for p in points} == {"ok", _HOSTILE}
+    assert {a.get("aria-label") for t, a in parsed.tags if t == "svg"} == {_HOSTILE, "custom"}
+    text = "".join(parsed.text)
+    # title, heading, facts, leakage, skipped, per class, highlights, settings, versions
+    assert text.count(_HOSTILE) >= 10
+    assert "&amp;" not in text  # nothing escaped twice

@@ -1,5 +1,6 @@
 """The label audit's parts of the HTML report: marks on the baseline map, "Rows to check",
-"Overlapping classes" and the clean candidate. Every dataset string is HTML-escaped."""
+"Overlapping classes" and the clean candidate. Every dataset string is HTML-escaped; the
+styles are in ``static/report.css``."""
 
 from __future__ import annotations
 
@@ -12,9 +13,6 @@ from ..visualizer import Projection
 
 __all__ = ["audit_sections", "suspect_marks"]
 
-_STYLE = (".el-report .el-sus:target path,.el-report .el-sus:hover path{stroke:#d0021b;"
-          "stroke-width:3}.el-report .el-rows td.el-text{max-width:460px}"
-          ".el-report .el-overlaps ul{margin:0;padding-left:16px}")
 _LOWER_IS_BETTER = {"log_loss"}
 _METRICS = {"accuracy": "Probe accuracy", "log_loss": "Probe log loss (lower is better)",
             "f1_macro": "Macro F1", "knn_accuracy": "k-NN accuracy",
@@ -37,20 +35,17 @@ def anchor(uid: str, tag: str) -> str:
 
 
 def suspect_marks(projection: Projection, place: Callable[[float, float], tuple[float, float]],
-                  uid: str) -> list[str]:
-    """SVG marks (a ringed diamond and its rank) for the rows to check on this map."""
+                  uid: str) -> list[dict[str, Any]]:
+    """The rows to check on this map (a ringed diamond and its rank), placed for the template."""
     out = []
     for mark in projection.suspects:
         if not (math.isfinite(mark.x) and math.isfinite(mark.y)):
             continue
         cx, cy = place(mark.x, mark.y)
-        out.append(
-            f'<g class="el-sus" id="{_e(anchor(uid, mark.tag))}" data-tag="{_e(mark.tag)}">'
-            f"<title>row to check #{_e(mark.tag)} ({_e(mark.label)}): {_e(mark.text)}</title>"
-            f'<path d="M{cx:.1f} {cy - 6:.1f}L{cx + 6:.1f} {cy:.1f}L{cx:.1f} {cy + 6:.1f}'
-            f'L{cx - 6:.1f} {cy:.1f}Z" fill="#fff" fill-opacity=".6" stroke="#000" '
-            f'stroke-width="1.6"></path><text x="{cx + 7:.1f}" y="{cy - 5:.1f}" '
-            f'font-size="10">{_e(mark.tag)}</text></g>')
+        out.append({"id": anchor(uid, mark.tag), "tag": mark.tag, "label": mark.label,
+                    "text": mark.text, "tx": f"{cx + 7:.1f}", "ty": f"{cy - 5:.1f}",
+                    "path": f"M{cx:.1f} {cy - 6:.1f}L{cx + 6:.1f} {cy:.1f}L{cx:.1f} "
+                            f"{cy + 6:.1f}L{cx - 6:.1f} {cy:.1f}Z"})
     return out
 
 
@@ -140,7 +135,7 @@ def audit_sections(context: Mapping[str, Any], uid: str) -> str:
     clean = context.get("clean_candidate")
     if not isinstance(audit, Mapping) and not isinstance(clean, Mapping):
         return ""
-    parts = [f"<div class='el-audit'><style>{_STYLE}</style>"]
+    parts = ["<div class='el-audit'>"]
     if isinstance(audit, Mapping) and audit.get("skipped") and "suspects" not in audit:
         parts.append("<h2>Rows to check</h2><p class='el-sub'>The label audit did not run: "
                      f"{_e(audit['skipped'])}</p>")

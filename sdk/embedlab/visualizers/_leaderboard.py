@@ -1,6 +1,7 @@
 """The candidates' parts of the HTML report: the leaderboard (best in each column marked),
 per-class F1 across models (sortable, folded past :data:`FOLD_CLASSES` classes) and the
-class pairs each custom model stopped or started confusing. Every string is escaped."""
+class pairs each custom model stopped or started confusing. Every string is escaped; the
+styles and the sorting script are in ``static/report.css`` and ``static/report.js``."""
 
 from __future__ import annotations
 
@@ -9,41 +10,10 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["FOLD_CLASSES", "SORT_SCRIPT", "STYLE", "confusion_section", "leaderboard_section",
-           "per_class_section"]
+__all__ = ["FOLD_CLASSES", "confusion_section", "leaderboard_section", "per_class_section"]
 
 #: Past this many classes the per-class table starts folded and the maps get the room.
 FOLD_CLASSES = 20
-
-STYLE = (".el-report .el-best{font-weight:700;background:#e6f4ea}"
-         ".el-report .el-failed td,.el-report .el-failed th{color:#b3261e}"
-         ".el-report th[data-sort]{cursor:pointer;text-decoration:underline dotted}"
-         ".el-report .el-lb{font-size:13px}.el-report details>summary{cursor:pointer;"
-         "font-weight:600;margin:8px 0}.el-report .el-group h3{font-size:15px;margin:10px 0 4px}"
-         ".el-report .el-pairs{display:flex;flex-wrap:wrap;gap:18px}"
-         ".el-report .el-maps>figure{flex:1 1 380px;max-width:540px}")
-
-# Sorts a table by a clicked header's column: numbers by their data-v, else text.
-SORT_SCRIPT = """
-  var sorters=root.querySelectorAll('th[data-sort]');
-  for(var s=0;s<sorters.length;s++){
-    sorters[s].addEventListener('click',function(ev){
-      var th=ev.currentTarget, table=th.closest('table'), body=table.tBodies[0];
-      var col=Number(th.getAttribute('data-sort'));
-      var desc=th.getAttribute('data-dir')!=='desc';
-      th.setAttribute('data-dir',desc?'desc':'asc');
-      var rows=Array.prototype.slice.call(body.rows);
-      rows.sort(function(a,b){
-        var x=a.cells[col].getAttribute('data-v'), y=b.cells[col].getAttribute('data-v');
-        var nx=parseFloat(x), ny=parseFloat(y);
-        if(isNaN(nx)&&isNaN(ny)){return desc?String(y).localeCompare(x):String(x).localeCompare(y);}
-        if(isNaN(nx)){return 1;} if(isNaN(ny)){return -1;}
-        return desc?ny-nx:nx-ny;
-      });
-      for(var r=0;r<rows.length;r++){body.appendChild(rows[r]);}
-    });
-  }
-"""
 
 _METRICS = (("accuracy", "Accuracy"), ("log_loss", "Log loss ↓"), ("f1_macro", "Macro F1"),
             ("precision_macro", "Precision"), ("recall_macro", "Recall"),
