@@ -14,10 +14,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["PROJECTIONS", "project"]
+__all__ = ["PROJECTIONS", "REQUIRES", "project"]
 
 #: Projection methods :func:`project` knows.
 PROJECTIONS: tuple[str, ...] = ("umap", "pca", "tsne")
+#: What a method needs beyond the core (checked before a run starts): the module it imports,
+#: the distribution that ships it and the command that installs it.
+REQUIRES: dict[str, tuple[str, str, str]] = {
+    "umap": ("umap", "umap-learn", "pip install 'embedlab[report]'"),
+}
 
 
 def project(vectors: Any, method: str = "umap", *, seed: int = 42) -> np.ndarray:

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from .comparison import Comparison
     from .steps import StepLog
 
-__all__ = ["REPORT_JSON", "build_report", "check_output_dir", "collect_versions", "write_report"]
+__all__ = ["REPORT_JSON", "build_report", "check_output_dir", "check_requirements",
+           "collect_versions", "write_report"]
 
 #: The machine-readable report's file name; its presence marks a complete report.
 REPORT_JSON = "report.json"
@@ -50,6 +51,51 @@ def collect_versions(provider: str | None = None) -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return out
+
+
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported (without importing it)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def check_requirements(*, projection: str | None = "umap",
+                       visualizers: Sequence[str] = ()) -> None:
+    """Fail before any embedding or training when the run would need a library that is not
+    installed: the projection's (UMAP: umap-learn) or a visualizer's (the PNG: matplotlib).
+
+    Raises :class:`~embedlab.errors.ConfigurationError` naming every missing library, the
+    command that installs it and the way around it. Unknown names are left to the steps that
+    use them, which say what exists.
+    """
+    from .errors import ConfigurationError
+    from .lookup import visualizers as registered
+    from .projection import REQUIRES
+
+    needs: list[str] = []
+    installs: list[str] = []
+    method = (projection or "").lower()
+    if method in REQUIRES:
+        module, dist, install = REQUIRES[method]
+        if not _installed(module):
+            needs.append(f"{dist} for the {method} projection (or use the pca projection)")
+            installs.append(install)
+    entries = {entry.name: entry for entry in registered()}
+    for name in dict.fromkeys(visualizers):
+        entry = entries.get(name)
+        missing = [m for m in entry.requires if not _installed(m)] if entry else []
+        if entry is not None and missing:
+            needs.append(f"{', '.join(missing)} for the {name} visualizer")
+            installs.append(entry.install or f"pip install {' '.join(missing)}")
+    if needs:
+        raise ConfigurationError(
+            f"this run needs libraries that are not installed: {'; '.join(needs)}. "
+            f"Install with: {' and '.join(dict.fromkeys(installs))}. "
+            "Nothing was embedded or trained.")
 
 
 def _json_safe(value: Any) -> Any:

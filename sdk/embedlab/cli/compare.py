@@ -85,9 +85,9 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
 
     Writes OUT/report.html, report.json, comparison.png, the embeddings and the custom model.
     """
-    from ..comparison import compare, load_for_comparison
+    from ..comparison import DEFAULT_VISUALIZERS, compare, load_for_comparison
     from ..comparison_audit import audit_lines, audit_summary
-    from ..report import check_output_dir
+    from ..report import check_output_dir, check_requirements
     from ..sample import sample_dataset_path
     from ..splits import load_split_file
     from ..steps import StepLog
@@ -102,6 +102,8 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                    "(airline intents: airfare, airline, ground_service).", err=True)
     out_dir = Path(out) if out else Path("runs") / Path(dataset).stem
     check_output_dir(out_dir, overwrite=overwrite)  # fail now, not after the training
+    # umap-learn for the maps, matplotlib for the PNG: missing ones fail now, not at the end
+    check_requirements(projection=projection, visualizers=DEFAULT_VISUALIZERS)
 
     highlight: list[str] | None = None
     if highlights or highlight_file is not None:
