@@ -5,24 +5,22 @@ tokens a minute, retries and caching around it."""
 from __future__ import annotations
 
 import base64
-import os
-import threading
 from collections.abc import Sequence
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from embedlab.embedder import INPUT_TYPES, Embedder
+from embedlab.embedder import INPUT_TYPES
 from embedlab.errors import (
-    AuthenticationError,
     BadRequestError,
     ConfigurationError,
     InputTooLongError,
     MalformedResponseError,
+    ProviderError,
+    ProviderTimeoutError,
+    ServiceUnavailableError,
 )
-from embedlab.secret import Secret, endpoint_digest
-from embedlab.settings import env_rate
+from embedlab.hosted import HostedEmbedder, error_message
 
-from .errors import KEY_VARIABLE, translate
 from .models import (
     DIMENSIONS,
     MAX_INPUT_TOKENS,
@@ -37,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["OpenAIEmbedder"]
 
+KEY_VARIABLE = "OPENAI_API_KEY"
 #: Environment variable holding another endpoint (a proxy, vLLM, Ollama, a test server).
 URL_VARIABLE = "OPENAI_BASE_URL"
 #: Environment variables with the key's limits (the CLI has no options for them).
@@ -45,7 +44,7 @@ DEFAULT_REQUESTS_PER_MINUTE = 3000.0
 DEFAULT_TOKENS_PER_MINUTE = 1_000_000.0
 
 
-class OpenAIEmbedder(Embedder):
+class OpenAIEmbedder(HostedEmbedder):
     """OpenAI embeddings through the official SDK (``OpenAI().embeddings.create``).
 
     Options: ``api_key`` (default ``OPENAI_API_KEY``), ``base_url`` (default
@@ -60,13 +59,21 @@ class OpenAIEmbedder(Embedder):
     """
 
     provider = "openai"
+    label = "OpenAI"
     max_batch_size = MAX_INPUTS
-    #: The most tokens (as :meth:`count_tokens` counts) one request may carry.
-    max_tokens_per_request: int = MAX_REQUEST_TOKENS
+    max_tokens_per_request = MAX_REQUEST_TOKENS
     input_types: ClassVar[frozenset[str]] = frozenset(INPUT_TYPES)
     default_input_type = None
+    key_variables = (KEY_VARIABLE,)
+    key_note = "(any non-empty value for an OpenAI-compatible server that needs none)"
+    url_variable = URL_VARIABLE
     rate_variables: ClassVar[dict[str, str]] = {"requests_per_minute": RATE_VARIABLES[0],
                                                 "tokens_per_minute": RATE_VARIABLES[1]}
+    default_rates: ClassVar[dict[str, float]] = {
+        "requests_per_minute": DEFAULT_REQUESTS_PER_MINUTE,
+        "tokens_per_minute": DEFAULT_TOKENS_PER_MINUTE}
+    # 409: a conflict OpenAI asks to retry.
+    unavailable_statuses = frozenset({409})
 
     def __init__(self, model: str = "text-embedding-3-small", *, api_key: str | None = None,
                  base_url: str | None = None, dimensions: int | None = None,
@@ -75,11 +82,10 @@ class OpenAIEmbedder(Embedder):
                  tokens_per_minute: float | EllipsisType | None = ..., max_concurrency: int = 8,
                  timeout: float = 60.0, empty: str = "space",
                  exact_tokens: bool = True) -> None:
-        if not model:
-            raise ConfigurationError("openai: give a model name, e.g. text-embedding-3-small")
-        self.model = model
-        self._key = Secret(api_key) if api_key else None
-        self._base_url = base_url
+        super().__init__(model, api_key=api_key, base_url=base_url,
+                         max_concurrency=max_concurrency, timeout=timeout,
+                         rates={"requests_per_minute": requests_per_minute,
+                                "tokens_per_minute": tokens_per_minute})
         native = DIMENSIONS.get(model)
         if dimensions is not None:
             if not supports_dimensions(model):
@@ -98,63 +104,20 @@ class OpenAIEmbedder(Embedder):
         if empty not in ("space", "error"):
             raise ConfigurationError(f"openai: empty={empty!r} is not 'space' or 'error'")
         self.empty = empty
-        if max_concurrency < 1:
-            raise ConfigurationError("openai: max_concurrency must be at least 1")
-        self.max_concurrency = max_concurrency
-        self.requests_per_minute = (env_rate(RATE_VARIABLES[0], DEFAULT_REQUESTS_PER_MINUTE)
-                                    if requests_per_minute is ... else requests_per_minute)
-        self.tokens_per_minute = (env_rate(RATE_VARIABLES[1], DEFAULT_TOKENS_PER_MINUTE)
-                                  if tokens_per_minute is ... else tokens_per_minute)
-        self.timeout = timeout
         # Exact counts only where the tokenizer is the model's; other servers get the bound.
         self.tokens: TokenCounter = token_counter(exact_tokens and native is not None)
-        self._client: Any = None
-        self._lock = threading.Lock()
-        # Make the client now when a key is at hand: built inside the first (paced) call,
-        # its set-up time (most of a second for the SDK) would bunch the first requests.
-        if self._has_key():
-            self.client()
+        self.connect_early()
 
-    # -- configuration read when the client is made ------------------------------------------
+    def revision_parts(self) -> list[str]:
+        """The ``dimensions`` asked for."""
+        return [f"dimension={self.dimensions}"] if self.dimensions else []
 
-    def _endpoint(self) -> str | None:
-        return self._base_url or os.environ.get(URL_VARIABLE) or None
+    def create_client(self, api_key: str, base_url: str | None) -> Any:
+        """The ``openai.OpenAI`` client, with the SDK's own retries off."""
+        import openai
 
-    def _has_key(self) -> bool:
-        return bool(self._key or Secret.from_env(KEY_VARIABLE))
-
-    def _api_key(self) -> Secret:
-        key = self._key or Secret.from_env(KEY_VARIABLE)
-        if key:
-            return key
-        raise AuthenticationError(
-            "openai: no API key. Set OPENAI_API_KEY in the environment, or pass api_key= "
-            "(any non-empty value for an OpenAI-compatible server that needs none)",
-            provider="openai")
-
-    @property
-    def revision(self) -> str:  # type: ignore[override]
-        """Cache identity beyond the model name: a non-default endpoint and ``dimensions``."""
-        parts = []
-        endpoint = self._endpoint()
-        if endpoint:
-            # A digest, not the text: an endpoint URL may carry a token.
-            parts.append(f"endpoint={endpoint_digest(endpoint.rstrip('/'))}")
-        if self.dimensions:
-            parts.append(f"dimension={self.dimensions}")
-        return ";".join(parts)
-
-    def client(self) -> Any:
-        """The ``openai.OpenAI`` client, made on first use with the SDK's own retries off."""
-        with self._lock:
-            if self._client is None:
-                import openai
-
-                key = self._api_key()
-                self._client = openai.OpenAI(api_key=key.reveal, base_url=self._endpoint(),
-                                             timeout=self.timeout, max_retries=0)
-                self._key = key
-            return self._client
+        return openai.OpenAI(api_key=api_key, base_url=base_url, timeout=self.timeout,
+                             max_retries=0)
 
     # -- tokens ----------------------------------------------------------------------------------
 
@@ -195,32 +158,43 @@ class OpenAIEmbedder(Embedder):
 
     # -- the one call --------------------------------------------------------------------------
 
-    def embed_batch(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
+    def send(self, texts: list[str], input_type: str | None) -> np.ndarray:
         """One ``embeddings.create`` call for at most 2,048 texts; float32 rows in order."""
-        import numpy as np
-
-        if len(texts) > self.max_batch_size:
-            raise ConfigurationError(
-                f"openai: {len(texts)} texts in one call; OpenAI takes at most {MAX_INPUTS}")
-        if input_type is not None and input_type not in self.input_types:
-            raise ConfigurationError(
-                f"openai: input_type={input_type!r} is not one of {', '.join(INPUT_TYPES)}")
-        if not texts:
-            return np.zeros((0, self.dimension or 0), dtype=np.float32)
         prepared = self._prepare(texts)
-        client = self.client()
         options: dict[str, Any] = {}
         if self.dimensions:
             options["dimensions"] = self.dimensions
-        try:
-            response = client.embeddings.create(model=self.model, input=prepared,
-                                                encoding_format="base64", **options)
-        except Exception as exc:  # every SDK failure becomes an embedlab error
-            error = translate(exc, self._key)
-            if error is None:
-                raise
-            raise error from None
+        response = self.client().embeddings.create(model=self.model, input=prepared,
+                                                   encoding_format="base64", **options)
         return self._vectors(response, len(texts))
+
+    def translate(self, exc: BaseException) -> ProviderError | None:
+        """The SDK's errors by kind and status, with OpenAI's message; ``None`` for a bug."""
+        import json
+
+        import openai
+
+        if isinstance(exc, openai.APITimeoutError):
+            return self.provider_error(ProviderTimeoutError, "no answer in time")
+        if isinstance(exc, openai.APIConnectionError):
+            cause = exc.__cause__ or exc.__context__
+            detail = f"{type(cause).__name__}: {cause}" if cause else exc.message
+            return self.provider_error(ServiceUnavailableError, f"connection failed ({detail})")
+        if isinstance(exc, openai.APIResponseValidationError):
+            return self.provider_error(
+                MalformedResponseError, f"answer did not match the schema: {exc.message}",
+                exc.status_code)
+        if isinstance(exc, openai.APIStatusError):
+            body = exc.body if exc.body is not None else exc.message
+            if exc.status_code == 429 and getattr(exc, "code", None) == "insufficient_quota":
+                return self.provider_error(
+                    BadRequestError, f"HTTP 429: {error_message(body)} (the account's quota is "
+                    "used up; retrying will not help)", 429)
+            return self.status_error(exc.status_code, body, exc.response.headers)
+        if isinstance(exc, (json.JSONDecodeError, ValueError, TypeError, KeyError)):
+            return self.provider_error(MalformedResponseError,
+                                       f"unreadable answer ({type(exc).__name__}: {exc})")
+        return None
 
     def _vectors(self, response: Any, count: int) -> np.ndarray:
         """Rows in input order from ``data[*].embedding`` (base64 or, from servers that
