@@ -27,41 +27,66 @@ INPUT_TYPES: tuple[str, ...] = ("classification", "clustering", "search_document
 class Embedder(ABC):
     """Turns texts into vectors with one model of one provider.
 
-    Capabilities are declared as attributes so the pipeline, the contract kit and the CLI
-    can read them without calling the provider. Subclasses set ``provider`` and ``model``
-    (and usually ``dimension``) and implement :meth:`embed_batch`.
+    Subclasses set ``provider`` and ``model`` (and usually ``dimension``) and implement
+    :meth:`embed_batch`. Everything else is a declared capability, an attribute the
+    pipeline, the contract kit and the CLI read without calling the provider; set the ones
+    whose default does not fit, on the class or per instance:
+
+    - ``provider`` (``""``): the name the provider is registered under, e.g. ``"local"``.
+    - ``model`` (``""``): the model's name or path as the provider knows it.
+    - ``dimension`` (``None``): length of each row; ``None`` until known (the pipeline then
+      takes the first answer's).
+    - ``max_batch_size`` (64): the most texts one :meth:`embed_batch` call may carry.
+    - ``max_tokens_per_request`` (``None``): the most tokens, as :meth:`count_tokens` counts
+      them, one call may carry; ``None``: no limit beyond ``max_batch_size``.
+    - ``max_concurrency`` (1): calls in flight at once (1 for an in-process model).
+    - ``inputs_per_minute``, ``requests_per_minute``, ``tokens_per_minute`` (``None``): rate
+      limits the pipeline paces calls to; ``None``: no limit.
+    - ``rate_variables`` (``{}``): the environment variable that sets each limit, e.g.
+      ``{"inputs_per_minute": "EMBEDLAB_COHERE_INPUTS_PER_MINUTE"}``, named when a limit
+      makes a job slow.
+    - ``max_retries`` (6): retries of a transient failure (429, 5xx, time-out) after the
+      first attempt; ``retry_base_delay`` (0.5 s) the first back-off, doubling up to
+      ``retry_max_delay`` (30 s); ``retry_max_after`` (300 s) the longest ``Retry-After``
+      honoured. See :class:`~embedlab.retry.RetryPolicy`.
+    - ``input_types`` (all of :data:`INPUT_TYPES`): the input types the embedder takes;
+      others are refused with :class:`~embedlab.errors.ConfigurationError`.
+      ``default_input_type`` (``None``): used when the caller gives none.
+    - ``max_input_length`` (``None``): the longest input, in the model's own units (tokens);
+      ``None``: unknown or unlimited.
+    - ``truncates`` (``True``): whether a text over ``max_input_length`` is cut to it (a
+      normal row) rather than refused with :class:`~embedlab.errors.InputTooLongError`.
+      With no ``max_input_length`` (no known limit) it says whether a text is ever refused
+      for its length: ``True`` promises never (whatever limit the model has is applied by
+      cutting); ``False`` warns that the provider may refuse one with that error.
+    - ``normalized`` (``False``): whether every row has unit L2 norm.
+    - ``revision`` (``""``): what identifies the exact vectors beyond provider and model;
+      part of every cache key, so a custom model never shares cached vectors with its base.
+      A weights hash or version for a local model; a custom model's fingerprint; for a
+      hosted provider, which has no weights to hash, the endpoint (as a digest) and the
+      options that change the vectors (see :class:`~embedlab.hosted.HostedEmbedder`).
     """
 
-    #: Provider name as registered, e.g. ``"local"``.
     provider: str = ""
-    #: Model name (or path) as the provider knows it.
     model: str = ""
-    #: Output dimension; ``None`` until known (the pipeline then takes the first answer's).
     dimension: int | None = None
-    #: The most texts one request may carry.
     max_batch_size: int = 64
-    #: How many requests may be in flight at once (1 for in-process models).
+    max_tokens_per_request: int | None = None
     max_concurrency: int = 1
-    #: Throttling limits the pipeline keeps to; ``None`` means no limit.
     inputs_per_minute: float | None = None
     requests_per_minute: float | None = None
     tokens_per_minute: float | None = None
-    #: The environment variable that sets each limit above (``{"inputs_per_minute":
-    #: "EMBEDLAB_COHERE_INPUTS_PER_MINUTE"}``), named when a limit makes a job slow.
     rate_variables: ClassVar[dict[str, str]] = {}
-    #: Input types this embedder understands; others are rejected by the pipeline.
+    # RetryPolicy's defaults (a test keeps them equal; importing it here would cost startup).
+    max_retries: int = 6
+    retry_base_delay: float = 0.5
+    retry_max_delay: float = 30.0
+    retry_max_after: float = 300.0
     input_types: ClassVar[frozenset[str]] = frozenset(INPUT_TYPES)
-    #: Input type used when the caller gives none.
     default_input_type: str | None = None
-    #: Longest input in the model's own units (tokens); ``None`` if unknown/unlimited.
     max_input_length: int | None = None
-    #: True if over-long texts are cut to ``max_input_length``; False if they raise
-    #: :class:`~embedlab.errors.InputTooLongError`.
     truncates: bool = True
-    #: Whether :meth:`embed` returns L2-normalised rows.
     normalized: bool = False
-    #: Identifies the exact weights: a revision, hash or custom-model fingerprint. Goes into
-    #: the cache key so a custom model never shares cached vectors with its base.
     revision: str = ""
 
     @abstractmethod

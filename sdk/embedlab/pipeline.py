@@ -343,9 +343,10 @@ def _warn_if_slow(embedder: Embedder, batches: list[range], tokens: list[int]) -
     how long, which limit and the setting that raises it."""
     costs = {"inputs_per_minute": [len(rows) for rows in batches],
              "requests_per_minute": [1] * len(batches), "tokens_per_minute": tokens}
+    limits = dict(zip(costs, _limits(embedder), strict=True))
     slowest: tuple[float, str, float] | None = None
     for attribute, cost in costs.items():
-        limit = getattr(embedder, attribute, None)
+        limit = limits[attribute]
         if not cost or not limit:
             continue
         # Paced evenly, the last batch starts once the others' share of the rate has passed.
@@ -355,8 +356,7 @@ def _warn_if_slow(embedder: Embedder, batches: list[range], tokens: list[int]) -
     if slowest is None or slowest[0] <= SLOW_JOB_S:
         return
     wait, attribute, limit = slowest
-    variables = getattr(embedder, "rate_variables", {})
-    setting = variables.get(attribute) or f"the embedder's {attribute}"
+    setting = embedder.rate_variables.get(attribute) or f"the embedder's {attribute}"
     unit = attribute.removesuffix("_per_minute")
     warnings.warn(
         f"{embedder.name}: {sum(len(rows) for rows in batches):,} texts at the limit of "
@@ -367,7 +367,7 @@ def _warn_if_slow(embedder: Embedder, batches: list[range], tokens: list[int]) -
 def _run(job: _Job, progress: bool | None, total: int) -> np.ndarray:
     """Embed every text of ``job`` in batches; ``total`` (cached ones too) sizes the bar."""
     embedder = job.embedder
-    max_tokens = getattr(embedder, "max_tokens_per_request", None)
+    max_tokens = embedder.max_tokens_per_request
     counts = None
     if max_tokens is not None or embedder.tokens_per_minute is not None:
         counts = [int(embedder.count_tokens(t)) for t in job.texts]

@@ -11,9 +11,12 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import MalformedResponseError, TransientError
+
+if TYPE_CHECKING:
+    from .embedder import Embedder
 
 __all__ = ["RetryPolicy", "call_with_retry"]
 
@@ -42,21 +45,18 @@ class RetryPolicy:
             raise ValueError("retry delays must be >= 0")
 
     @classmethod
-    def for_embedder(cls, embedder: Any) -> RetryPolicy:
-        """The policy an embedder asks for through ``max_retries``, ``retry_base_delay``,
-        ``retry_max_delay`` and ``retry_max_after`` attributes (defaults otherwise)."""
-        default = cls()
-        return cls(
-            max_retries=int(getattr(embedder, "max_retries", default.max_retries)),
-            base_delay=float(getattr(embedder, "retry_base_delay", default.base_delay)),
-            max_delay=float(getattr(embedder, "retry_max_delay", default.max_delay)),
-            max_retry_after=float(getattr(embedder, "retry_max_after", default.max_retry_after)),
-        )
+    def for_embedder(cls, embedder: Embedder) -> RetryPolicy:
+        """The policy an embedder declares: ``max_retries``, ``retry_base_delay``,
+        ``retry_max_delay`` and ``retry_max_after`` (see :class:`~embedlab.Embedder`)."""
+        return cls(max_retries=int(embedder.max_retries),
+                   base_delay=float(embedder.retry_base_delay),
+                   max_delay=float(embedder.retry_max_delay),
+                   max_retry_after=float(embedder.retry_max_after))
 
     def delay(self, retry: int, error: TransientError, rng: random.Random | None = None) -> float:
         """Seconds to wait before retry number ``retry`` (1-based) after ``error``."""
         uniform = rng.uniform if rng is not None else random.uniform
-        retry_after = getattr(error, "retry_after", None)
+        retry_after = error.retry_after
         if retry_after is not None and retry_after >= 0:
             wait = min(float(retry_after), self.max_retry_after)
             # At least what the provider asked, plus a little so callers don't return in step.

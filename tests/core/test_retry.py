@@ -104,14 +104,18 @@ def test_a_cancelled_wait_raises_at_once() -> None:
 
 
 def test_policy_comes_from_embedder_attributes() -> None:
-    class Patient:
+    from embedlab.testing import FakeEmbedder
+
+    class Patient(FakeEmbedder):
         max_retries = 9
         retry_base_delay = 0.25
         retry_max_delay = 4.0
+        retry_max_after = 60.0
 
     policy = RetryPolicy.for_embedder(Patient())
-    assert (policy.max_retries, policy.base_delay, policy.max_delay) == (9, 0.25, 4.0)
-    assert RetryPolicy.for_embedder(object()) == RetryPolicy()
+    assert (policy.max_retries, policy.base_delay, policy.max_delay,
+            policy.max_retry_after) == (9, 0.25, 4.0, 60.0)
+    assert RetryPolicy.for_embedder(FakeEmbedder()) == RetryPolicy()
 
 
 def test_invalid_policies_are_refused() -> None:
