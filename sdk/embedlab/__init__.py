@@ -11,7 +11,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .custom_models import load_custom_model
 from .dataset import Dataset, ValidationIssue, ValidationReport
 from .embedder import INPUT_TYPES, Embedder
 from .errors import (
@@ -39,7 +38,7 @@ from .errors import (
 from .finetuner import CustomModel, FinetuneConfig, Finetuner
 from .hookspecs import hookimpl
 from .loaders import load_dataset
-from .lookup import get_embedder, get_finetuner, get_visualizer, providers
+from .lookup import get_embedder, get_finetuner, get_visualizer, load_custom_model, providers
 from .visualizer import Marker, Projection, Visualizer
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ __all__ = ["classifier_of", "classify", "resolve_custom_model"]
 def resolve_custom_model(name: str | Path) -> CustomModel | None:
     """The saved custom model ``name`` refers to (its id, directory, or ``provider:ID``), or
     ``None`` when it names a base model."""
-    from .custom_models import find_custom_model, load_custom_model
-    from .lookup import parse_name
+    from .custom_models import find_custom_model
+    from .lookup import load_custom_model, parse_name
 
     found = find_custom_model(name)
     if found is None and isinstance(name, str):

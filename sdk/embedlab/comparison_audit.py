@@ -167,19 +167,18 @@ def save_audit_files(comparison: Comparison, directory: Path) -> list[str]:
         written.append(SUSPECTS_CSV)
     clean: CleanCandidate | None = getattr(comparison, "clean", None)
     if clean is not None:
-        clean.model.save(directory / CLEAN_MODEL_DIR)
+        clean.model.save(directory / CLEAN_MODEL_DIR, remember=False)
         written.append(f"{CLEAN_MODEL_DIR}/")
     return written
 
 
 def relocate_clean_model(comparison: Comparison, target: Path) -> None:
     """After the report directory is renamed into place, point the clean model's id at it."""
-    from .custom_models import remember_custom_model
+    from .custom_models import remember_saved
 
     clean: CleanCandidate | None = getattr(comparison, "clean", None)
     if clean is not None:
-        clean.model.path = target / CLEAN_MODEL_DIR
-        remember_custom_model(clean.model.id, target / CLEAN_MODEL_DIR)
+        remember_saved(clean.model, target / CLEAN_MODEL_DIR)
 
 
 def audit_summary(comparison: Comparison) -> dict[str, Any]:

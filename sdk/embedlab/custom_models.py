@@ -1,32 +1,73 @@
-"""Finding saved custom models by path or id, and loading them with the finetuner that
-made them. Every ``CustomModel.save`` records ``id -> path`` in a small JSON index under
-:func:`embedlab.settings.data_dir`, so an id works from any directory and any process."""
+"""Saved custom models on disk: the JSON card beside the weights (``embedlab.json``), and the
+small index under :func:`embedlab.settings.data_dir` that maps a model's id to where it was
+saved, so an id works from any directory and any process.
+
+This module reads and writes files only; loading a model with the finetuner that made it is
+a lookup (:func:`embedlab.lookup.load_custom_model`).
+"""
 
 from __future__ import annotations
 
-import contextvars
 import json
 import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError, ModelNotFoundError
-from .finetuner import CARD_NAME, read_card
 from .settings import data_dir
 
 if TYPE_CHECKING:
     from .finetuner import CustomModel
 
-__all__ = ["check_provider", "find_custom_model", "load_custom_model", "remember_custom_model"]
+__all__ = ["CARD_NAME", "check_provider", "find_custom_model", "read_card",
+           "remember_custom_model", "remember_saved", "write_card"]
+
+#: The file inside a saved custom model's directory that describes it.
+CARD_NAME = "embedlab.json"
 
 _lock = threading.Lock()
-#: Custom models being loaded in this context: a card whose base leads back is refused.
-_loading: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
-    "embedlab_loading_models", default=frozenset())
 
 
+# --- the card ------------------------------------------------------------------------------
+def read_card(path: str | Path) -> dict[str, Any]:
+    """Read and check the card of the custom model saved in directory ``path``."""
+    from .card_schema import check_card
+
+    card_path = Path(path) / CARD_NAME
+    try:
+        data: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelNotFoundError(
+            f"{path}: no custom model here ({CARD_NAME} is missing); pass the directory "
+            "that embedlab saved the model into"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelNotFoundError(f"{card_path}: not valid JSON ({exc})") from None
+    check_card(data, card_path)
+    return data
+
+
+def write_card(directory: Path, card: dict[str, Any]) -> Path:
+    """Write ``card`` as the model card in ``directory`` and return its path."""
+    path = Path(directory) / CARD_NAME
+    path.write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
+    return path
+
+
+def check_provider(path: Path, provider: str, name: str) -> None:
+    """Refuse ``provider:NAME`` where the custom model saved at ``path`` was made with another
+    provider: loading it anyway would embed (and bill) with a provider the caller did not name."""
+    made_with = str(read_card(path).get("provider", ""))
+    if made_with != provider:
+        raise ConfigurationError(
+            f"{name}: this custom model was made with provider {made_with!r} (its card "
+            f"{path / CARD_NAME} says so), not {provider!r}; name it {made_with}:{name} "
+            f"or just {name}")
+
+
+# --- the index: id -> directory --------------------------------------------------------------
 def _index_path() -> Path:
     return data_dir() / "models.json"
 
@@ -52,6 +93,13 @@ def remember_custom_model(model_id: str, path: Path) -> None:
         os.replace(tmp, target)
 
 
+def remember_saved(model: CustomModel, path: Path) -> None:
+    """Point ``model`` and the index at ``path``, where the model's files now are (after a
+    save into a staging directory that was then renamed into place)."""
+    model.path = Path(path)
+    remember_custom_model(model.id, model.path)
+
+
 def find_custom_model(name: str | Path) -> Path | None:
     """The directory of a saved custom model given its path or id, or ``None``."""
     path = Path(name).expanduser()
@@ -63,43 +111,11 @@ def find_custom_model(name: str | Path) -> Path | None:
     return None
 
 
-def check_provider(path: Path, provider: str, name: str) -> None:
-    """Refuse ``provider:NAME`` where the custom model saved at ``path`` was made with another
-    provider: loading it anyway would embed (and bill) with a provider the caller did not name."""
-    made_with = str(read_card(path).get("provider", ""))
-    if made_with != provider:
-        raise ConfigurationError(
-            f"{name}: this custom model was made with provider {made_with!r} (its card "
-            f"{path / CARD_NAME} says so), not {provider!r}; name it {made_with}:{name} "
-            f"or just {name}")
+def __getattr__(name: str) -> Any:
+    """``load_custom_model`` moved to :mod:`embedlab.lookup` (it needs the finetuners); the
+    old import path still works, through the public package."""
+    if name == "load_custom_model":
+        from . import load_custom_model
 
-
-def load_custom_model(name: str | Path) -> CustomModel:
-    """Load a custom model by its saved directory or its id."""
-    from .lookup import get_finetuner
-
-    path = find_custom_model(name)
-    if path is None:
-        raise ModelNotFoundError(
-            f"no custom model at path or with id {str(name)!r}; pass the directory the model "
-            f"was saved into (it holds {CARD_NAME}) or an id printed by `embedlab finetune`"
-        )
-    key = str(path.resolve())
-    if key in _loading.get():
-        raise ModelNotFoundError(
-            f"{path}: the model's base model leads back to the model itself; its card is "
-            "damaged, save the model again with embedlab")
-    card = read_card(path)
-    token = _loading.set(_loading.get() | {key})
-    try:
-        finetuner = get_finetuner(str(card["provider"]), method=str(card["method"]))
-        model = finetuner.load(path)
-        model.embedder()  # builds the base embedder now, inside the loop check
-    finally:
-        _loading.reset(token)
-    model.path = path
-    if "classifier" in card and model.classifier is None:
-        from .classifier import read_head  # checked like the weights: damage fails the load
-
-        model.classifier = read_head(path, card["classifier"])
-    return model
+        return load_custom_model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,16 +4,19 @@ A finetuner trains on a labelled :class:`~embedlab.dataset.Dataset` and returns 
 :class:`CustomModel`: either ``full`` weight training (the provider's own model changes)
 or an ``adapter`` trained on top of frozen base embeddings. A custom model is saved as a
 directory holding its weights and a JSON card (``embedlab.json``), and is loaded again by
-path or id with :func:`embedlab.load_custom_model`.
+path or id with :func:`embedlab.load_custom_model`. The card and the id index are
+:mod:`embedlab.custom_models`'s job.
 """
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+# Card I/O lives in custom_models; these names stay importable from here for plugins.
+from .custom_models import CARD_NAME, read_card
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,8 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["CARD_NAME", "CustomModel", "FinetuneConfig", "Finetuner", "Method", "read_card"]
 
 Method = Literal["full", "adapter"]
-#: The file inside a saved custom model's directory that describes it.
-CARD_NAME = "embedlab.json"
 
 
 @dataclass
@@ -108,11 +109,16 @@ class CustomModel(ABC):
             **({"classifier": self.classifier.card()} if self.classifier is not None else {}),
         }
 
-    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
+    def save(self, path: str | Path, *, overwrite: bool = False, remember: bool = True) -> Path:
         """Save into directory ``path`` and return it. An earlier model saved there is replaced
         only with ``overwrite=True``; a directory holding files embedlab did not write is
-        refused (see :mod:`embedlab.manifest`). Weights holding NaN or inf are never saved."""
-        from .custom_models import remember_custom_model
+        refused (see :mod:`embedlab.manifest`). Weights holding NaN or inf are never saved.
+
+        ``remember`` records ``id -> path`` in the model index so the id works from any
+        process; a caller saving into a staging directory that moves afterwards passes
+        ``False`` and indexes the final place (:func:`embedlab.custom_models.remember_saved`).
+        """
+        from .custom_models import remember_saved, write_card
         from .manifest import staged_output
         from .weights import check_finite_weights
 
@@ -122,10 +128,11 @@ class CustomModel(ABC):
             if self.classifier is not None:
                 self.classifier.write(tmp)
             check_finite_weights(tmp, what=f"custom model {self.id}")
-            (tmp / CARD_NAME).write_text(
-                json.dumps(self.card(), indent=2, default=str), encoding="utf-8")
-        self.path = target
-        remember_custom_model(self.id, target)
+            write_card(tmp, self.card())
+        if remember:
+            remember_saved(self, target)
+        else:
+            self.path = target
         return target
 
     def fit_classifier(self, train: Dataset, *, input_type: str | None = "classification",
@@ -196,23 +203,3 @@ class Finetuner(ABC):
     @abstractmethod
     def load(self, path: str | Path) -> CustomModel:
         """Load a custom model this finetuner saved to ``path``."""
-
-
-def read_card(path: str | Path) -> dict[str, Any]:
-    """Read the card of the custom model saved in directory ``path``."""
-    from .errors import ModelNotFoundError
-
-    card_path = Path(path) / CARD_NAME
-    try:
-        data: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelNotFoundError(
-            f"{path}: no custom model here ({CARD_NAME} is missing); pass the directory "
-            "that embedlab saved the model into"
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelNotFoundError(f"{card_path}: not valid JSON ({exc})") from None
-    from .card_schema import check_card
-
-    check_card(data, card_path)
-    return data

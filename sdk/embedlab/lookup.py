@@ -1,19 +1,27 @@
 """Finding things by name: ``get_embedder("cohere:embed-english-v3.0")``, ``get_finetuner``,
-``get_visualizer`` and the ``providers()`` table behind ``embedlab providers``."""
+``load_custom_model``, ``get_visualizer`` and the ``providers()`` table behind
+``embedlab providers``."""
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigurationError, ProviderUnavailableError, UnknownProviderError
+from .custom_models import CARD_NAME, check_provider, find_custom_model, read_card
+from .errors import (
+    ConfigurationError,
+    ModelNotFoundError,
+    ProviderUnavailableError,
+    UnknownProviderError,
+)
 from .plugins import get_registry
 from .registration import EmbedderEntry, Entry, FinetunerEntry, VisualizerEntry
 
 if TYPE_CHECKING:
     from .embedder import Embedder
-    from .finetuner import Finetuner
+    from .finetuner import CustomModel, Finetuner
     from .visualizer import Visualizer
 
 __all__ = [
@@ -21,6 +29,7 @@ __all__ = [
     "get_embedder",
     "get_finetuner",
     "get_visualizer",
+    "load_custom_model",
     "parse_name",
     "providers",
     "visualizers",
@@ -74,8 +83,6 @@ def get_embedder(name: str, **options: Any) -> Embedder:
 
     ``options`` go to the provider's factory (``dimensions``, ``base_url``, ``device``...).
     """
-    from .custom_models import check_provider, find_custom_model, load_custom_model
-
     provider, model = parse_name(name)
     entries = {e.name: e for e in _embedder_entries()}
     if provider not in entries:
@@ -128,6 +135,40 @@ def get_finetuner(provider: str, method: str | None = None, **options: Any) -> F
     if model is not None:
         options.setdefault("base_model", model)
     return entry.factory(provider=name, **options)
+
+
+#: Custom models being loaded in this context: a card whose base leads back is refused.
+_loading: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "embedlab_loading_models", default=frozenset())
+
+
+def load_custom_model(name: str | Path) -> CustomModel:
+    """Load a custom model by its saved directory or its id, with the finetuner that made it."""
+    path = find_custom_model(name)
+    if path is None:
+        raise ModelNotFoundError(
+            f"no custom model at path or with id {str(name)!r}; pass the directory the model "
+            f"was saved into (it holds {CARD_NAME}) or an id printed by `embedlab finetune`"
+        )
+    key = str(path.resolve())
+    if key in _loading.get():
+        raise ModelNotFoundError(
+            f"{path}: the model's base model leads back to the model itself; its card is "
+            "damaged, save the model again with embedlab")
+    card = read_card(path)
+    token = _loading.set(_loading.get() | {key})
+    try:
+        finetuner = get_finetuner(str(card["provider"]), method=str(card["method"]))
+        model = finetuner.load(path)
+        model.embedder()  # builds the base embedder now, inside the loop check
+    finally:
+        _loading.reset(token)
+    model.path = path
+    if "classifier" in card and model.classifier is None:
+        from .classifier import read_head  # checked like the weights: damage fails the load
+
+        model.classifier = read_head(path, card["classifier"])
+    return model
 
 
 def visualizers() -> list[VisualizerEntry]:

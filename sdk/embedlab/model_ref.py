@@ -53,8 +53,7 @@ def model_aliases(model: ModelLike, embedder: Embedder) -> tuple[str, ...]:
     model's id (when it was given by path)."""
     names = [model_label(model, embedder), embedder.name]
     if isinstance(model, (str, os.PathLike)):
-        from .custom_models import find_custom_model
-        from .finetuner import read_card
+        from .custom_models import find_custom_model, read_card
 
         found = find_custom_model(os.fspath(model))
         if found is not None:

@@ -216,7 +216,7 @@ def write_report(comparison: Comparison, path: str | Path, *,
     ``report.json``'s ``artifact_errors`` and the rest of the report is still saved.
     """
     from .comparison_audit import relocate_clean_model, save_audit_files
-    from .custom_models import remember_custom_model
+    from .custom_models import remember_saved
     from .lookup import get_visualizer
     from .manifest import staged_output
     from .steps import StepLog
@@ -240,7 +240,7 @@ def write_report(comparison: Comparison, path: str | Path, *,
                     artifacts.append(Path(file).resolve().relative_to(tmp.resolve()).as_posix())
         with log.step(f"save to {target}", "save"):
             artifacts += _save_embeddings(comparison, tmp / "embeddings")
-            comparison.custom_model.save(tmp / "model")
+            comparison.custom_model.save(tmp / "model", remember=False)
             artifacts.append("model/")
             artifacts += save_audit_files(comparison, tmp)
             artifacts += _save_other_models(comparison, tmp)
@@ -251,13 +251,11 @@ def write_report(comparison: Comparison, path: str | Path, *,
                 json.dump(report, fh, indent=2, allow_nan=False)
                 fh.flush()
                 os.fsync(fh.fileno())
-    # The model was saved inside the temporary directory: point its id at where it now lives.
-    comparison.custom_model.path = target / "model"
-    remember_custom_model(comparison.custom_model.id, target / "model")
+    # The models were saved inside the staging directory: index them where they now live.
+    remember_saved(comparison.custom_model, target / "model")
     relocate_clean_model(comparison, target)
     for cand, where in _other_models(comparison):
-        cand.custom_model.path = target / where
-        remember_custom_model(cand.custom_model.id, target / where)
+        remember_saved(cand.custom_model, target / where)
     return target
 
 
@@ -277,7 +275,7 @@ def _save_other_models(comparison: Comparison, directory: Path) -> list[str]:
     """Save every other candidate's custom model under ``models/``."""
     written = []
     for cand, where in _other_models(comparison):
-        cand.custom_model.save(directory / where)
+        cand.custom_model.save(directory / where, remember=False)
         written.append(f"{where}/")
     return written
 

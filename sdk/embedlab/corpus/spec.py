@@ -90,8 +90,7 @@ class EmbedderSpec:
     def build(self) -> Embedder:
         """The embedder, built in this process."""
         from .. import plugins
-        from ..custom_models import load_custom_model
-        from ..lookup import get_embedder
+        from ..lookup import get_embedder, load_custom_model
 
         for name, plugin in self.plugins.items():
             plugins.register_plugin(plugin, name)
