@@ -9,12 +9,11 @@ a lookup (:func:`embedlab.lookup.load_custom_model`).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._atomic import write_json
 from .errors import ConfigurationError, ModelNotFoundError
 from .settings import data_dir
 
@@ -87,10 +86,7 @@ def remember_custom_model(model_id: str, path: Path) -> None:
         index[model_id] = str(Path(path).resolve())
         target = _index_path()
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".models.", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(index, fh, indent=2, sort_keys=True)
-        os.replace(tmp, target)
+        write_json(target, index, indent=2, sort_keys=True)
 
 
 def remember_saved(model: CustomModel, path: Path) -> None:

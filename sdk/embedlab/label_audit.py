@@ -11,15 +11,14 @@ learning then ranks the rows whose given label is unlikely under those probabili
 from __future__ import annotations
 
 import csv
-import json
-import os
 import time
-import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ._atomic import atomic_open, write_json
 
 if TYPE_CHECKING:
     import numpy as np
@@ -146,16 +145,17 @@ class Audit:
         target = Path(directory).expanduser()
         with staged_output(target, overwrite=overwrite, what="label audit") as tmp:
             self.write_suspects_csv(tmp / SUSPECTS_CSV)
-            _write_atomic(tmp / OVERLAPS_CSV, lambda fh: _write_overlaps(fh, self.overlaps))
+            with atomic_open(tmp / OVERLAPS_CSV, newline="") as fh:
+                _write_overlaps(fh, self.overlaps)
             record = {"tool": "embedlab audit", **self.to_dict()}
-            _write_atomic(tmp / AUDIT_JSON,
-                          lambda fh: json.dump(record, fh, indent=2, allow_nan=False))
+            write_json(tmp / AUDIT_JSON, record, indent=2, allow_nan=False)
         return target
 
     def write_suspects_csv(self, path: str | Path) -> Path:
         """Write the suspects as CSV at ``path`` (atomically) and return it."""
         target = Path(path)
-        _write_atomic(target, lambda fh: _write_suspects(fh, self.suspects))
+        with atomic_open(target, newline="") as fh:
+            _write_suspects(fh, self.suspects)
         return target
 
     def summary(self, top: int = 10) -> str:
@@ -182,19 +182,6 @@ class Audit:
 
 def _suspect_record(s: Suspect) -> dict[str, Any]:
     return {name: getattr(s, name) for name in SUSPECT_COLUMNS}
-
-
-def _write_atomic(target: Path, write: Any) -> None:
-    """Write through ``write(fh)`` into a hidden file beside ``target``, then rename it."""
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _write_suspects(fh: Any, suspects: Sequence[Suspect]) -> None:

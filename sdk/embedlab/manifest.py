@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ._atomic import write_json
 from .errors import ConfigurationError
 
 __all__ = ["MANIFEST_NAME", "check_output_dir", "foreign_files", "read_manifest",
@@ -64,12 +65,9 @@ def write_manifest(directory: str | Path, kind: str) -> Path:
         if rel == MANIFEST_NAME or path.is_symlink():
             continue
         files[rel] = {"size": path.stat().st_size, "sha256": _digest(path)}
-    target = root / MANIFEST_NAME
-    tmp = root / f".{MANIFEST_NAME}.partial"
-    tmp.write_text(json.dumps({"format": _FORMAT, "kind": kind, "embedlab": __version__,
-                               "files": files}, indent=2), encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return write_json(root / MANIFEST_NAME, {"format": _FORMAT, "kind": kind,
+                                             "embedlab": __version__, "files": files},
+                      indent=2)
 
 
 def read_manifest(directory: str | Path) -> dict[str, Any] | None:

@@ -4,13 +4,13 @@ model given labelled examples), printed or written as JSON Lines or CSV."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from .._atomic import atomic_open
 from ..embedder import INPUT_TYPES
 from ._errors import reports_errors
 
@@ -28,22 +28,17 @@ def _write(predictions: Sequence[Prediction], out: Path) -> None:
     import csv
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            if out.suffix.lower() == ".csv":
-                writer = csv.writer(fh)
-                writer.writerow(FIELDS)
-                for p in predictions:
-                    record = p.to_record()
-                    writer.writerow([record["text"], record["label"], record["probability"],
-                                     json.dumps(record["alternatives"], ensure_ascii=False)])
-            else:
-                for p in predictions:
-                    fh.write(json.dumps(p.to_record(), ensure_ascii=False) + "\n")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_open(out, newline="") as fh:
+        if out.suffix.lower() == ".csv":
+            writer = csv.writer(fh)
+            writer.writerow(FIELDS)
+            for p in predictions:
+                record = p.to_record()
+                writer.writerow([record["text"], record["label"], record["probability"],
+                                 json.dumps(record["alternatives"], ensure_ascii=False)])
+        else:
+            for p in predictions:
+                fh.write(json.dumps(p.to_record(), ensure_ascii=False) + "\n")
 
 
 @click.command("classify")

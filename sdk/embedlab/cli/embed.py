@@ -3,12 +3,12 @@ corpus of any size streamed into a resumable Parquet dataset directory (local or
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from .._atomic import atomic_path
 from ..embedder import INPUT_TYPES
 from ._errors import reports_errors
 
@@ -81,8 +81,7 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
     except OSError as exc:
         raise ConfigurationError(f"--out {out}: cannot create its folder ({exc.strerror}); "
                                  "choose another --out") from None
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    try:
+    with atomic_path(out) as tmp:
         if out.suffix.lower() == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -97,9 +96,6 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
         else:
             with tmp.open("wb") as fh:
                 np.save(fh, array)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @click.command("embed")

@@ -11,7 +11,6 @@ empty, or holds this manifest, and removes only its own temporary files.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._atomic import atomic_path, write_json
 from ..errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -30,8 +30,10 @@ __all__ = ["MANIFEST_NAME", "OutputDir", "check_out_path", "part_name", "vectors
 MANIFEST_NAME = "_embedlab_corpus.json"
 FORMAT_VERSION = 1
 _PART = re.compile(r"^part-(\d{5})-(\d{6})\.parquet$")
-_TEMPORARY = re.compile(r"^\.(part-\d{5}-\d{6}\.parquet\.\d+\.tmp|ray-staging-[A-Za-z0-9_]+|"
-                        r"_embedlab_corpus\.json\.[^/]+\.tmp)$")
+# Hidden files embedlab writes before renaming (``.NAME.PID-RANDOM.tmp``, or ``.NAME.PID.tmp``
+# from earlier versions) and the Ray staging directories: a resumed run may remove them.
+_TEMPORARY = re.compile(r"^\.(part-\d{5}-\d{6}\.parquet\.\d+(-[0-9a-f]+)?\.tmp|"
+                        r"ray-staging-[A-Za-z0-9_]+|_embedlab_corpus\.json\.[^/]+\.tmp)$")
 
 
 def part_name(file_index: int, part_index: int) -> str:
@@ -69,16 +71,6 @@ def file_metadata(model: str, revision: str, dimension: int,
     """The key-value metadata every output file carries."""
     return {"embedlab.model": model, "embedlab.revision": revision,
             "embedlab.dimension": str(dimension), "embedlab.input_type": input_type or ""}
-
-
-def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=True)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 class OutputDir:
@@ -142,8 +134,8 @@ class OutputDir:
 
     def write_manifest(self, extra: dict[str, Any]) -> None:
         """Write the manifest with the settings and ``extra`` (atomically)."""
-        _write_json_atomic(self.manifest, {"format": FORMAT_VERSION, "settings": self.settings,
-                                           **extra})
+        write_json(self.manifest, {"format": FORMAT_VERSION, "settings": self.settings,
+                                   **extra}, indent=2, sort_keys=True, suffix=".tmp")
 
     def finished_parts(self) -> set[str]:
         """Names of the parts already written whole."""
@@ -153,12 +145,8 @@ class OutputDir:
         """Write ``table`` as part ``name``, atomically."""
         import pyarrow.parquet as pq
 
-        tmp = self.path / f".{name}.{os.getpid()}.tmp"
-        try:
+        with atomic_path(self.path / name, suffix=".tmp") as tmp:
             pq.write_table(table, tmp)
-            os.replace(tmp, self.path / name)
-        finally:
-            tmp.unlink(missing_ok=True)
 
     def staging(self) -> Path:
         """A fresh hidden directory for an engine that writes its files itself (Ray)."""
