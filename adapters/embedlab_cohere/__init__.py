@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from embedlab.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .embedder import CohereEmbedder
 
 __all__ = ["CohereEmbedder"]
 
-
-def __getattr__(name: str) -> Any:
-    """``CohereEmbedder`` on first use, so importing the plugin never imports the SDK."""
-    if name == "CohereEmbedder":
-        from .embedder import CohereEmbedder
-
-        return CohereEmbedder
-    raise AttributeError(f"module 'embedlab_cohere' has no attribute {name!r}")
+# ``CohereEmbedder`` loads on first use, so importing the plugin never imports the SDK.
+__getattr__, __dir__ = lazy_exports(__name__, {"CohereEmbedder": ".embedder"})

@@ -5,8 +5,9 @@ The public classes load on first use, so importing the plugin stays cheap."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from embedlab.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .embedder import LocalEmbedder
@@ -21,11 +22,4 @@ _LAZY = {
 
 __all__ = ["LocalCustomModel", "LocalEmbedder", "LocalFinetuner"]
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'embedlab_local' has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

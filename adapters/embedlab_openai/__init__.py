@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from embedlab.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .embedder import OpenAIEmbedder
 
 __all__ = ["OpenAIEmbedder"]
 
-
-def __getattr__(name: str) -> Any:
-    """``OpenAIEmbedder`` on first use, so importing the plugin never imports the SDK."""
-    if name == "OpenAIEmbedder":
-        from .embedder import OpenAIEmbedder
-
-        return OpenAIEmbedder
-    raise AttributeError(f"module 'embedlab_openai' has no attribute {name!r}")
+# ``OpenAIEmbedder`` loads on first use, so importing the plugin never imports the SDK.
+__getattr__, __dir__ = lazy_exports(__name__, {"OpenAIEmbedder": ".embedder"})

@@ -7,8 +7,7 @@ load only when something uses them.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .dataset import Dataset, ValidationIssue, ValidationReport
@@ -37,6 +36,7 @@ from .errors import (
 )
 from .finetuner import CustomModel, FinetuneConfig, Finetuner
 from .hookspecs import hookimpl
+from .lazy import lazy_exports
 from .loaders import load_dataset
 from .lookup import get_embedder, get_finetuner, get_visualizer, load_custom_model, providers
 from .visualizer import Marker, Projection, Visualizer
@@ -124,11 +124,4 @@ __all__ = [
     "sample_dataset_path",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'embedlab' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

@@ -8,10 +8,10 @@ cheap; numpy, torch and scikit-learn load when training or embedding starts.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from ..hookspecs import hookimpl
+from ..lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .finetuner import AdapterFinetuner
@@ -48,10 +48,4 @@ def embedlab_register_finetuners(register: Any) -> None:
                          "(torch if installed, else scikit-learn)")
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'embedlab.adapter' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
