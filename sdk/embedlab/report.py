@@ -14,6 +14,7 @@ import json
 import math
 import os
 import platform
+import re
 import time
 from collections.abc import Sequence
 from importlib import metadata
@@ -32,12 +33,48 @@ REPORT_JSON = "report.json"
 #: Schema version of ``report.json``.
 SCHEMA_VERSION = 1
 
+#: Libraries every run uses (the core and the report's), whatever the provider.
 _ALWAYS = ("numpy", "scikit-learn", "umap-learn", "matplotlib")
-_BY_PROVIDER = {
-    "local": ("sentence-transformers", "transformers", "torch"),
-    "cohere": ("cohere",),
-    "openai": ("openai", "tiktoken"),
-}
+
+
+def _normal(name: str) -> str:
+    """A distribution or extra name in its normal form (PEP 503/685)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _extra_requirements(dist: str, extra: str) -> list[str]:
+    """The distributions ``dist`` requires for its extra ``extra`` (``embedlab[local]``)."""
+    try:
+        requirements = metadata.requires(dist) or []
+    except metadata.PackageNotFoundError:
+        return []
+    out = []
+    for requirement in requirements:
+        spec, _, marker = requirement.partition(";")
+        wanted = re.search(r"""extra\s*==\s*["']([^"']+)["']""", marker)
+        name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", spec.strip())
+        if wanted and name and _normal(wanted.group(1)) == _normal(extra):
+            out.append(name.group(0))
+    return out
+
+
+def _provider_distributions(provider: str) -> list[str]:
+    """The distributions a provider runs on, read from its registration (no provider is named
+    here): those shipping the modules it ``requires``, its plugin's distribution, and what
+    that distribution requires for the extra named after the provider."""
+    from .plugins import get_registry
+
+    registry = get_registry()
+    owners = metadata.packages_distributions()
+    out: list[str] = []
+    for entry in [*registry.of("embedder"), *registry.of("finetuner")]:
+        if entry.name != provider:
+            continue
+        for module in entry.requires:
+            out += owners.get(module.partition(".")[0], [])
+        if entry.source not in ("builtin", "in-process", "entry point"):
+            out += [entry.source, *_extra_requirements(entry.source, provider)]
+    return list(dict.fromkeys(out))
 
 
 def collect_versions(provider: str | None = None) -> dict[str, str]:
@@ -45,7 +82,9 @@ def collect_versions(provider: str | None = None) -> dict[str, str]:
     from ._version import __version__
 
     out = {"embedlab": __version__, "python": platform.python_version()}
-    for dist in _ALWAYS + _BY_PROVIDER.get(provider or "", ()):
+    for dist in (*_ALWAYS, *(_provider_distributions(provider) if provider else ())):
+        if _normal(dist) in {_normal(name) for name in out}:
+            continue
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

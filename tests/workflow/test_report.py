@@ -236,3 +236,37 @@ def test_each_text_is_sent_to_the_provider_once(tiny_csv: Path) -> None:
     assert plugin.embedder.texts_embedded == 30
     assert plugin.embedder.calls == 4
     assert comparison.custom_model.method == "adapter"
+
+
+class _VersionedPlugin:
+    """An in-process provider whose registrations name the libraries it runs on."""
+
+    @staticmethod
+    def _factory(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("collect_versions must not build the provider")
+
+    @embedlab.hookimpl
+    def embedlab_register_embedders(self, register: Any) -> None:
+        register("versioned", self._factory, requires=["click"])
+
+    @embedlab.hookimpl
+    def embedlab_register_finetuners(self, register: Any) -> None:
+        register("versioned", self._factory, method="full", requires=["jsonschema.validators"])
+
+
+def test_versions_name_the_libraries_the_provider_registered() -> None:
+    from importlib import metadata
+
+    from embedlab.plugins import register_plugin, unregister_plugin
+    from embedlab.report import collect_versions
+
+    register_plugin(_VersionedPlugin(), "versioned-test")
+    try:
+        versions = collect_versions("versioned")
+        other = collect_versions("fake")
+    finally:
+        unregister_plugin("versioned-test")
+    assert versions["click"] == metadata.version("click")
+    assert versions["jsonschema"] == metadata.version("jsonschema")  # a submodule's owner
+    assert "click" not in other and "jsonschema" not in other
+    assert {"embedlab", "python", "numpy"} <= set(versions) & set(other)
