@@ -137,24 +137,18 @@ def expand_candidates(providers: Sequence[str | None], methods: Sequence[str | N
                 ) -> tuple[list[Baseline], list[Candidate], list[str]]:
     """Every (provider, method) pair that can exist, one baseline per provider, and a
     one-line reason for each pair skipped. Constructing is cheap: nothing is loaded."""
-    from .errors import ConfigurationError, FinetuneNotSupportedError
-    from .lookup import get_embedder, get_finetuner, parse_name
+    from .errors import FinetuneNotSupportedError
+    from .lookup import get_embedder, get_finetuner, provider_specs
     from .usage import CountingEmbedder
 
     baselines: list[Baseline] = []
     candidates: list[Candidate] = []
     skipped: list[str] = []
-    pairs = len(providers) * len(methods)
-    for given in providers:
-        provider_name, model_in_name = parse_name(str(given))
-        if baseline_model and model_in_name and baseline_model != model_in_name:
-            raise ConfigurationError(
-                f"two baseline models given: {given!r} and baseline_model={baseline_model!r};"
-                " give one")
-        model_name = baseline_model or model_in_name
-        spec = f"{provider_name}:{model_name}" if model_name else provider_name
-        if any(b.spec == spec for b in baselines):
-            continue
+    # Names are parsed (and a conflicting baseline_model refused) before anything is built.
+    specs = provider_specs(providers, baseline_model)
+    pairs = len(specs) * len(methods)
+    for parsed in specs:
+        provider_name, spec = parsed.provider, parsed.name
         # Names and options are checked before any data is read (constructing is cheap).
         embedder = CountingEmbedder(get_embedder(spec, **dict(embedder_options or {})))
         base = Baseline(provider=provider_name, spec=spec, embedder=embedder)

@@ -253,13 +253,9 @@ def compare(
     if clean and not audit:
         raise ConfigurationError("clean=True trains without the rows the label audit flags: "
                                  "it needs the audit; drop audit=False (--no-audit)")
-    providers = [p for p in as_list(provider) if p] or ["local"]
-    if baseline_model and len(providers) > 1:
-        raise ConfigurationError(
-            f"baseline_model={baseline_model!r} names one provider's model but "
-            f"{len(providers)} providers were given; give each as provider:model instead")
     baselines, candidates, skipped = expand_candidates(
-        providers, as_list(method), baseline_model, embedder_options, finetuner_options)
+        as_list(provider), as_list(method), baseline_model, embedder_options,
+        finetuner_options)
     single = len(candidates) == 1
     # Hyperparameters are checked before any data is read or embedded.
     cfg = config or FinetuneConfig()

@@ -20,17 +20,21 @@ from .plugins import get_registry
 from .registration import EmbedderEntry, Entry, FinetunerEntry, VisualizerEntry
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .embedder import Embedder
     from .finetuner import CustomModel, Finetuner
     from .visualizer import Visualizer
 
 __all__ = [
     "ProviderInfo",
+    "ProviderSpec",
     "get_embedder",
     "get_finetuner",
     "get_visualizer",
     "load_custom_model",
     "parse_name",
+    "provider_specs",
     "providers",
     "visualizers",
 ]
@@ -56,6 +60,47 @@ def parse_name(name: str) -> tuple[str, str | None]:
     """Split ``provider:model`` into its parts; a bare ``provider`` gives ``(provider, None)``."""
     provider, sep, model = name.partition(":")
     return provider.strip(), (model.strip() or None) if sep else None
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    """A provider and the model it embeds with (``None``: the provider's default model)."""
+
+    provider: str
+    model: str | None = None
+
+    @property
+    def name(self) -> str:
+        """``provider:model``, or the bare provider for its default: what get_embedder takes."""
+        return f"{self.provider}:{self.model}" if self.model else self.provider
+
+
+def provider_specs(provider: str | Sequence[str | None] | None = None,
+                   baseline_model: str | None = None) -> list[ProviderSpec]:
+    """The providers of a comparison, each with its baseline model, in order, without repeats.
+
+    ``provider`` is a name, ``provider:model``, or a list of them (none: ``local``). A model
+    is named once: in ``provider:model`` or as ``baseline_model`` (one provider only); the
+    same model both ways is fine, two different ones raise a ConfigurationError.
+    """
+    given = [provider] if provider is None or isinstance(provider, str) else list(provider)
+    names = list(dict.fromkeys(p.strip() for p in given if p and p.strip())) or ["local"]
+    if baseline_model and len(names) > 1:
+        raise ConfigurationError(
+            f"baseline_model={baseline_model!r} (--baseline-model) names one provider's model, "
+            f"but {len(names)} providers were given ({', '.join(names)}); name each one's model "
+            "as provider:model instead")
+    specs: list[ProviderSpec] = []
+    for name in names:
+        provider_name, model = parse_name(name)
+        if baseline_model and model and model != baseline_model:
+            raise ConfigurationError(
+                f"two baseline models given: {name!r} names {model!r} but baseline_model="
+                f"{baseline_model!r} (--baseline-model); give the model once, either way")
+        spec = ProviderSpec(provider_name, model or baseline_model or None)
+        if spec not in specs:
+            specs.append(spec)
+    return specs
 
 
 def _require(entry: Entry, what: str) -> None:

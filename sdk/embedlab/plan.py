@@ -144,12 +144,8 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
     if clean and not audit:
         raise ConfigurationError("--clean trains without the rows the label audit flags: it "
                                  "needs the audit; drop --no-audit")
-    providers = [p for p in as_list(provider) if p] or ["local"]
-    if baseline_model and len(providers) > 1:
-        raise ConfigurationError("--baseline-model names one provider's model; with several "
-                                 "providers give each as provider:model")
-    baselines, candidates, skipped = expand_candidates(providers, as_list(method), baseline_model,
-                                                 embedder_options, None)
+    baselines, candidates, skipped = expand_candidates(as_list(provider), as_list(method),
+                                                       baseline_model, embedder_options, None)
     report = dataset.validate(test_size=None if test is not None else test_size)
     report.raise_for_errors()
     train, _, test, info = make_splits(dataset, test=test, validation=validation,
