@@ -39,13 +39,6 @@ DEFAULT_VISUALIZERS: tuple[str, ...] = ("png", "html")
 _STEPS = 8
 
 
-def _redact(options: Mapping[str, Any]) -> dict[str, Any]:
-    """Options safe to write into a report (through embedlab.secret.redact_options)."""
-    from .secret import redact_options
-
-    return redact_options(options)
-
-
 @dataclass
 class Comparison:
     """A finished comparison: both models' scores on the same split, their maps, the model."""
@@ -376,6 +369,8 @@ def compare(
                                                      base.vectors["test"],
                                                      projections[0].points)
 
+    from .secret import redact
+
     settings: dict[str, Any] = {
         "provider": base.provider,
         "baseline_model": base.name,
@@ -389,7 +384,7 @@ def compare(
         "projection_fitted_on": "test split",
         "highlight": "given" if highlight is not None else "auto",
         "audit": {"enabled": audit, "clean": clean, "skipped": audit_note},
-        "finetune": {k: (_redact(v) if k == "extra" else v)
+        "finetune": {k: (redact(v) if k == "extra" else v)
                      for k, v in cfg.to_dict().items() if k != "progress"},
     }
     if not single:
@@ -397,9 +392,9 @@ def compare(
     if skipped:
         settings["skipped"] = list(skipped)
     if embedder_options:
-        settings["embedder_options"] = _redact(embedder_options)
+        settings["embedder_options"] = redact(embedder_options)
     if finetuner_options:
-        settings["finetuner_options"] = _redact(finetuner_options)
+        settings["finetuner_options"] = redact(finetuner_options)
     embeddings = {"baseline_train": base.vectors["train"], "baseline_test": base.vectors["test"],
                   "custom_train": primary.vectors["train"],
                   "custom_test": primary.vectors["test"], **clean_vectors}

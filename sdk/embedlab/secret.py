@@ -1,17 +1,18 @@
 """API keys kept out of sight: a wrapper whose repr, str and pickle never show the key, and
-the one redaction every part of embedlab uses before text is stored or printed: :func:`redact`
-(keys, and URLs carrying a token in their user info, query or path), :func:`redact_options`
-(option mappings) and :func:`endpoint_digest` (what identifies an endpoint in a cache)."""
+the one redaction every part of embedlab uses before anything is stored or printed:
+:func:`redact` (text: keys, and URLs carrying a token in their user info, query or path;
+option mappings: values under credential names too), :func:`is_secret_name` (which names
+hold credentials) and :func:`endpoint_digest` (what identifies an endpoint in a cache)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, overload
 
-__all__ = ["Secret", "endpoint_digest", "redact", "redact_options", "redact_url",
-           "safe_identity"]
+__all__ = ["Secret", "endpoint_digest", "is_secret_name", "redact", "redact_options",
+           "redact_url", "safe_identity"]
 
 #: Shapes of provider keys that a server may echo back in an error (``sk-...``).
 _KEY_SHAPES = re.compile(r"\bsk-[A-Za-z0-9_\-*]{6,}")
@@ -19,7 +20,7 @@ _KEY_SHAPES = re.compile(r"\bsk-[A-Za-z0-9_\-*]{6,}")
 _URLS = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>]+")
 #: Path segments kept as they are: plain words and API versions; anything else may be a token.
 _PLAIN_SEGMENT = re.compile(r"^(?:[A-Za-z][A-Za-z._\-]{0,23}|v\d+(?:\.\d+)?(?:beta|alpha)?)$")
-#: Option names whose values are credentials.
+#: Words that make an option (or variable) name a credential's: ``api_key``, ``AUTH_TOKEN``.
 _SECRET_WORDS = ("key", "token", "secret", "password", "auth", "credential")
 
 
@@ -76,41 +77,54 @@ def redact_url(url: str) -> str:
                        "***" if parts.fragment else ""))
 
 
-def redact(text: str, *secrets: Secret | str | None) -> str:
-    """``text`` with every given secret, anything shaped like a provider key, and every
-    URL's user info, query and token-like path segments masked."""
-    for secret in secrets:
-        value = secret.reveal() if isinstance(secret, Secret) else secret
-        if value:
-            text = text.replace(value, "***")
-    text = _URLS.sub(lambda m: redact_url(m.group(0)), text)
-    return _KEY_SHAPES.sub("sk-***", text)
+def is_secret_name(name: str) -> bool:
+    """True for a name whose value is a credential (``api_key``, ``OPENAI_API_KEY``,
+    ``auth_token``...): such a value is masked when shown and never written down."""
+    lowered = name.lower()
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
+@overload
+def redact(value: str, *secrets: Secret | str | None) -> str: ...
+@overload
+def redact(value: Mapping[str, Any], *secrets: Secret | str | None) -> dict[str, Any]: ...
+@overload
+def redact(value: Any, *secrets: Secret | str | None) -> Any: ...
+
+
+def redact(value: Any, *secrets: Secret | str | None) -> Any:
+    """What may be shown or stored of ``value``. In text, every given secret, anything
+    shaped like a provider key, and every URL's user info, query and token-like path
+    segments are masked; in a mapping (options), values under credential names
+    (:func:`is_secret_name`) are masked and the others redacted in turn; lists and tuples
+    item by item; a :class:`Secret` is ``"***"``; numbers and other values are kept."""
+    if isinstance(value, Secret):
+        return "***"
+    if isinstance(value, str):
+        for secret in secrets:
+            text = secret.reveal() if isinstance(secret, Secret) else secret
+            if text:
+                value = value.replace(text, "***")
+        value = _URLS.sub(lambda m: redact_url(m.group(0)), value)
+        return _KEY_SHAPES.sub("sk-***", value)
+    if isinstance(value, Mapping):
+        return {str(k): "***" if is_secret_name(str(k)) else redact(v, *secrets)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact(v, *secrets) for v in value]
+    return value
 
 
 def redact_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    """Options safe to store or print: values under credential-like names masked, every
-    string redacted (a URL may carry a token), nested mappings and lists too."""
-    def clean(key: str, value: Any) -> Any:
-        if any(word in key.lower() for word in _SECRET_WORDS):
-            return "***"
-        if isinstance(value, Secret):
-            return "***"
-        if isinstance(value, str):
-            return redact(value)
-        if isinstance(value, Mapping):
-            return redact_options(value)
-        if isinstance(value, (list, tuple)):
-            return [clean(key, v) for v in value]
-        return value
-
-    return {str(k): clean(str(k), v) for k, v in options.items()}
+    """Options safe to store or print: :func:`redact` of a mapping (kept for callers that
+    used this name)."""
+    return redact(options)
 
 
 def endpoint_digest(url: str) -> str:
     """A short digest that identifies an endpoint in cache namespaces and model cards
     without its text (which may carry a token)."""
     return hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:16]
-
 
 
 def safe_identity(text: str) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..embedder import Embedder
 from ..finetuner import CustomModel
+from ..secret import is_secret_name
 from .head import Head
 
 if TYPE_CHECKING:
@@ -27,15 +28,12 @@ WEIGHTS_NAME = "adapter.safetensors"
 FORMAT = "embedlab-adapter/1"
 
 
-_SECRET_WORDS = ("key", "token", "secret", "password", "auth", "credential")
-
-
 def public_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The embedder options safe to write down: numbers and booleans under names that do not
-    look like credentials. Strings are never kept (a URL or header may carry a key)."""
+    """The embedder options safe to write down and reuse at load: numbers and booleans under
+    names that are not a credential's (:func:`embedlab.secret.is_secret_name`). Strings are
+    never kept: a redacted URL or header could not be used again."""
     return {k: v for k, v in options.items()
-            if isinstance(v, (bool, int, float))
-            and not any(word in k.lower() for word in _SECRET_WORDS)}
+            if isinstance(v, (bool, int, float)) and not is_secret_name(k)}
 
 
 def adapter_revision(head: Head, base_revision: str, input_type: str | None) -> str:
