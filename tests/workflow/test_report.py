@@ -96,7 +96,7 @@ def test_a_failing_artifact_is_named_and_the_rest_is_saved(
 def test_failure_while_saving_the_model_leaves_no_report(
         fake_comparison: embedlab.Comparison, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(path: object) -> None:
+    def boom(path: object, **options: object) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(fake_comparison.custom_model, "save", boom)
@@ -112,7 +112,7 @@ def test_interrupt_while_saving_the_model_keeps_the_earlier_report(
     out = fake_comparison.save(tmp_path / "run")
     before = (out / "report.json").read_bytes()
 
-    def interrupted(path: object) -> None:
+    def interrupted(path: object, **options: object) -> None:
         Path(str(path)).mkdir()
         (Path(str(path)) / "half.bin").write_bytes(b"\0" * 10)
         raise KeyboardInterrupt
