@@ -40,7 +40,7 @@ def test_highlighted_texts_are_marked_on_both_maps_and_escaped(
 
     page = (out / "report.html").read_text(encoding="utf-8")
     assert NASTY not in page and "<script>alert" not in page
-    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; costs $5 &amp; &quot;more&quot;"
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; costs $5 &amp; &#34;more&#34;"
     assert page.count(f"A: {escaped}</title>") == 2  # one mark on each map
     assert "Highlighted examples" in page and "Nearest under the custom model" in page
     png = Image.open(out / "comparison.png")
