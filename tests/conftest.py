@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +40,27 @@ def clinc150() -> Path:
     if not (SHARED_DATA / "clinc150" / "train.csv").is_file():
         pytest.skip(f"CLINC150 not found at {SHARED_DATA / 'clinc150'}")
     return SHARED_DATA / "clinc150"
+
+
+@pytest.fixture
+def fake_cohere() -> Iterator[Any]:
+    """A running fake Cohere server accepting ``app_models.COHERE_KEY``; the test fails if a
+    request broke Cohere's spec."""
+    from app_models import COHERE_KEY
+    from fakes import FakeCohere
+
+    with FakeCohere(api_key=COHERE_KEY) as server:
+        yield server
+    assert not server.violations, f"requests broke the Cohere spec: {server.violations}"
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[Any]:
+    """A running fake OpenAI server accepting ``app_models.OPENAI_KEY``; the test fails if a
+    request broke OpenAI's rules."""
+    from app_models import OPENAI_KEY
+    from fakes import FakeOpenAI
+
+    with FakeOpenAI(api_key=OPENAI_KEY) as server:
+        yield server
+    assert not server.violations, f"requests broke OpenAI's rules: {server.violations}"

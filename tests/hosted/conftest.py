@@ -1,10 +1,11 @@
-"""Fixtures for the hosted providers' tests: fake servers on 127.0.0.1, no real keys in
-the environment, and a check that every request the adapters sent was valid per the spec."""
+"""Fixtures for the hosted providers' tests: no real keys in the environment, and embedders
+pointed at the fake servers (``fake_cohere`` and ``fake_openai``, from tests/conftest.py,
+which also check that every request the adapters sent was valid per the spec)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app_models import COHERE_KEY, OPENAI_KEY
 from fakes import FakeCohere, FakeOpenAI
 
-#: The keys the fakes accept: distinctive, so a leak is easy to find in any output.
-COHERE_KEY = "co-SECRET-4f9a1c7e2b"
-OPENAI_KEY = "sk-SECRET-7d3e0b5a91"
 _PROVIDER_VARIABLES = ("CO_API_KEY", "COHERE_API_KEY", "CO_API_URL", "OPENAI_API_KEY",
                        "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID",
                        "EMBEDLAB_COHERE_INPUTS_PER_MINUTE", "EMBEDLAB_OPENAI_REQUESTS_PER_MINUTE",
@@ -31,20 +30,15 @@ def _no_real_provider(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def fake_cohere() -> Iterator[FakeCohere]:
-    """A running fake Cohere server that accepts :data:`COHERE_KEY`."""
-    server = FakeCohere(api_key=COHERE_KEY).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-    assert not server.violations, f"requests broke the Cohere spec: {server.violations}"
-
-
-@pytest.fixture
 def cohere_key() -> str:
     """The key the fake Cohere server accepts."""
     return COHERE_KEY
+
+
+@pytest.fixture
+def openai_key() -> str:
+    """The key the fake OpenAI server accepts."""
+    return OPENAI_KEY
 
 
 def fast_retries(embedder: Any) -> Any:
@@ -56,7 +50,7 @@ def fast_retries(embedder: Any) -> Any:
 
 @pytest.fixture
 def make_cohere(fake_cohere: FakeCohere) -> Callable[..., Any]:
-    """Build a Cohere embedder pointed at the fake, with quick retries."""
+    """Build a Cohere embedder pointed at the fake, with quick retries and no pacing."""
     from embedlab import get_embedder
 
     def make(model: str = "embed-english-v3.0", **options: Any) -> Any:
@@ -66,23 +60,6 @@ def make_cohere(fake_cohere: FakeCohere) -> Callable[..., Any]:
         return fast_retries(get_embedder(f"cohere:{model}", **options))
 
     return make
-
-
-@pytest.fixture
-def fake_openai() -> Iterator[FakeOpenAI]:
-    """A running fake OpenAI server that accepts :data:`OPENAI_KEY`."""
-    server = FakeOpenAI(api_key=OPENAI_KEY).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-    assert not server.violations, f"requests broke OpenAI's rules: {server.violations}"
-
-
-@pytest.fixture
-def openai_key() -> str:
-    """The key the fake OpenAI server accepts."""
-    return OPENAI_KEY
 
 
 @pytest.fixture

@@ -7,19 +7,24 @@ from typing import Any
 
 import pytest
 from embedlab import Embedder
-from embedlab.testing import EmbedderContract
+from embedlab.testing import EmbedderContract, HostedEmbedderContract
+from fakes import FakeCohere
 
 
-class TestCohereEmbedderContract(EmbedderContract):
-    """Truncating (Cohere's default) embed-english-v3.0."""
-
-    @pytest.fixture
-    def embedder(self, make_cohere: Callable[..., Any]) -> Embedder:
-        return make_cohere("embed-english-v3.0")
+class TestCohereEmbedderContract(HostedEmbedderContract):
+    """Truncating (Cohere's default) embed-english-v3.0: the embedder and hosted contracts."""
 
     @pytest.fixture
-    def secrets(self, cohere_key: str) -> Sequence[str]:
-        return [cohere_key]
+    def server(self, fake_cohere: FakeCohere) -> FakeCohere:
+        return fake_cohere
+
+    @pytest.fixture
+    def api_key(self, cohere_key: str) -> str:
+        return cohere_key
+
+    @pytest.fixture
+    def make_embedder(self, make_cohere: Callable[..., Any]) -> Callable[..., Any]:
+        return lambda **options: make_cohere("embed-english-v3.0", **options)
 
 
 class TestStrictCohereEmbedderContract(EmbedderContract):

@@ -7,19 +7,26 @@ from typing import Any
 
 import pytest
 from embedlab import Embedder
-from embedlab.testing import EmbedderContract
+from embedlab.testing import EmbedderContract, HostedEmbedderContract
+from fakes import FakeOpenAI
 
 
-class TestOpenAIEmbedderContract(EmbedderContract):
-    """text-embedding-3-small, truncating at 8,192 tokens (the default)."""
-
-    @pytest.fixture
-    def embedder(self, make_openai: Callable[..., Any]) -> Embedder:
-        return make_openai("text-embedding-3-small", dimensions=512)
+class TestOpenAIEmbedderContract(HostedEmbedderContract):
+    """text-embedding-3-small at 512 dimensions, truncating at 8,192 tokens (the default):
+    the embedder and hosted contracts."""
 
     @pytest.fixture
-    def secrets(self, openai_key: str) -> Sequence[str]:
-        return [openai_key]
+    def server(self, fake_openai: FakeOpenAI) -> FakeOpenAI:
+        return fake_openai
+
+    @pytest.fixture
+    def api_key(self, openai_key: str) -> str:
+        return openai_key
+
+    @pytest.fixture
+    def make_embedder(self, make_openai: Callable[..., Any]) -> Callable[..., Any]:
+        return lambda **options: make_openai("text-embedding-3-small", **{"dimensions": 512,
+                                                                          **options})
 
 
 class TestStrictOpenAIEmbedderContract(EmbedderContract):
