@@ -7,6 +7,7 @@ runs this module with pytest; run directly without it, every test skips.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -36,13 +37,24 @@ def key_like_values() -> list[str]:
             if any(m in name.upper() for m in markers) and len(value) >= 8]
 
 
+class _RunHome:
+    """Both classes share the scratch ``EMBEDLAB_HOME`` that ``embedlab check`` made for the
+    run, so a provider's one-time set-up (a download, a distillation) happens once."""
+
+    @pytest.fixture(scope="class", autouse=True)
+    @classmethod
+    def embedlab_home(cls, tmp_path_factory: pytest.TempPathFactory) -> Path:
+        home = os.environ.get("EMBEDLAB_HOME")
+        return Path(home) if home else tmp_path_factory.mktemp("embedlab-home")
+
+
 @pytest.fixture(scope="session")
 def _embedders() -> dict[str, Embedder]:
     """Embedders built in this run, by name (a fresh run builds them afresh)."""
     return {}
 
 
-class TestProviderEmbedder(EmbedderContract):
+class TestProviderEmbedder(_RunHome, EmbedderContract):
     """The embedder contract for the provider named in ``EMBEDLAB_CHECK_TARGET``."""
 
     @pytest.fixture
@@ -62,7 +74,7 @@ class TestProviderEmbedder(EmbedderContract):
         return key_like_values()
 
 
-class TestProviderFinetuner(FinetunerContract):
+class TestProviderFinetuner(_RunHome, FinetunerContract):
     """The finetuner contract, when ``embedlab check --finetune`` asks for it."""
 
     @pytest.fixture

@@ -10,8 +10,12 @@ Subclass it in a test module and provide the ``embedder`` fixture::
 Override the other fixtures where the defaults do not fit: ``secrets`` (strings that must
 never appear in reprs or error messages, such as the API key the embedder was given),
 ``max_texts_per_test`` (caps the batch-size tests, so a provider accepting 2,048 texts a
-request is not sent 2,049), ``input_type`` and ``tolerance``. Tests whose subject the
-embedder does not have (no declared input limit, no secrets) are skipped with the reason.
+request is not sent 2,049), ``input_type`` (passed to every ``embed`` call: set it when
+your model needs one, e.g. ``"search_document"``) and ``tolerance`` (how far two embeddings
+of the same text may differ: raise it for a provider whose vectors vary slightly between
+requests). Tests whose subject the embedder does not have (no declared input limit, no
+secrets) are skipped with the reason. Each test class runs with a fresh ``EMBEDLAB_HOME``,
+so the kit never touches the user's cache or model index.
 
 Decisions the contract fixes for every provider:
 
@@ -21,7 +25,10 @@ Decisions the contract fixes for every provider:
 - An input type outside ``embedder.input_types`` raises
   :class:`~embedlab.errors.ConfigurationError`.
 - Texts over ``max_input_length`` give a normal row when ``truncates`` is true, and
-  :class:`~embedlab.errors.InputTooLongError` when it is false.
+  :class:`~embedlab.errors.InputTooLongError` when it is false. Truncating keeps the start:
+  two texts that differ only past the limit give the same row.
+- ``revision`` is never empty: it goes into every cache key.
+- A ``normalized`` embedder never returns a zero row, not even for an emoji-only text.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ import pytest
 
 from ..embedder import INPUT_TYPES, Embedder
 from ..errors import ConfigurationError, EmbedlabError, InputTooLongError
+from ._home import IsolatedHome
 
 __all__ = ["EmbedderContract"]
 
@@ -62,7 +70,11 @@ UNICODE_TEXTS = (
 )
 
 
-class EmbedderContract:
+#: Texts a vocabulary may have no token for: a normalized embedder still gives unit rows.
+ODD_TEXTS = ("🙂🙂🙂", "🚀", "!!!", "¯\\_(ツ)_/¯", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢")
+
+
+class EmbedderContract(IsolatedHome):
     """Behaviour every embedder must have; subclass and provide the ``embedder`` fixture."""
 
     # --- fixtures the implementer provides or overrides -------------------------------------
@@ -135,6 +147,12 @@ class EmbedderContract:
         assert isinstance(embedder.revision, str)
         assert embedder.max_input_length is None or embedder.max_input_length >= 1
 
+    def test_revision_is_not_empty(self, embedder: Embedder) -> None:
+        assert isinstance(embedder.revision, str) and embedder.revision.strip(), (
+            f"{embedder.name} has an empty revision: it goes into every cache key, so set it "
+            "to what identifies the exact weights (a hash, a version, or the model name and "
+            "API version for a hosted provider)")
+
     # --- shape, type, order -------------------------------------------------------------------
     def test_float32_rows_of_declared_dimension(self, embedder: Embedder,
                                                 input_type: str | None) -> None:
@@ -149,6 +167,19 @@ class EmbedderContract:
             pytest.skip("the embedder does not declare normalized rows")
         result = self.embed(embedder, SAMPLE_TEXTS[:4], input_type)
         np.testing.assert_allclose(np.linalg.norm(result, axis=1), 1.0, atol=1e-3)
+
+    def test_normalized_rows_are_never_zero(self, embedder: Embedder,
+                                            input_type: str | None) -> None:
+        if not embedder.normalized:
+            pytest.skip("the embedder does not declare normalized rows")
+        texts = [*UNICODE_TEXTS, *ODD_TEXTS]
+        norms = np.linalg.norm(self.embed(embedder, texts, input_type), axis=1)
+        bad = [text for text, norm in zip(texts, norms, strict=True)
+               if abs(float(norm) - 1.0) > 1e-3]
+        assert not bad, (
+            f"{embedder.name} declares normalized=True but these texts got rows whose length "
+            f"is not 1 (a zero row, for text the model has no tokens for?): {bad!r}; return "
+            "a unit vector for them or declare normalized=False")
 
     def test_empty_list_gives_zero_rows(self, embedder: Embedder,
                                         input_type: str | None) -> None:
@@ -213,6 +244,22 @@ class EmbedderContract:
         # The long text must not disturb its neighbours in the request.
         alone = self.embed(embedder, [short], input_type)
         np.testing.assert_allclose(result[1], alone[0], rtol=tolerance, atol=tolerance)
+
+    def test_truncation_ignores_what_is_past_the_limit(self, embedder: Embedder,
+                                                       input_type: str | None,
+                                                       tolerance: float) -> None:
+        if not embedder.truncates:
+            pytest.skip("the embedder does not truncate (see test_too_long_text_is_rejected)")
+        long_text = self._long_text(embedder)
+        # Same start, well over the limit for any tokenizer; different endings past it.
+        texts = [f"{long_text} the weather was cold and grey all week",
+                 f"{long_text} my invoice total looks wrong again"]
+        first, second = self.embed(embedder, texts, input_type)
+        assert np.allclose(first, second, rtol=tolerance, atol=tolerance), (
+            f"{embedder.name} declares max_input_length={embedder.max_input_length} and "
+            "truncates=True, but two texts that differ only past the limit got different "
+            "rows: it does not cut texts to the limit (cut them, or declare the real limit, "
+            "or max_input_length=None if there is none)")
 
     def test_too_long_text_is_rejected(self, embedder: Embedder,
                                        input_type: str | None) -> None:

@@ -32,6 +32,7 @@ from ..embedder import Embedder
 from ..errors import ConfigurationError, EmbedlabError
 from ..finetuner import CARD_NAME, CustomModel, FinetuneConfig, Finetuner
 from ..lookup import get_embedder
+from ._home import IsolatedHome
 
 __all__ = ["FinetunerContract", "sample_dataset"]
 
@@ -63,7 +64,7 @@ def sample_dataset(per_class: int = 8, offset: int = 0) -> Dataset:
 _OWN_PARAMS = frozenset({"by"})
 
 
-class FinetunerContract:
+class FinetunerContract(IsolatedHome):
     """Behaviour every finetuner must have; subclass and provide the ``finetuner`` fixture."""
 
     #: One trained model per test class (training is the slow part).

@@ -23,6 +23,7 @@ import pytest
 
 from ..dataset import Dataset
 from ..errors import DatasetError
+from ._home import IsolatedHome
 
 __all__ = ["DatasetLoaderContract", "Loader", "SampleWriter"]
 
@@ -44,7 +45,7 @@ UNICODE_ROWS = [
 ]
 
 
-class DatasetLoaderContract:
+class DatasetLoaderContract(IsolatedHome):
     """Behaviour every dataset loader must have; provide ``loader`` and ``write_sample``."""
 
     @pytest.fixture

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from ..visualizer import Projection, Visualizer
+from ._home import IsolatedHome
 
 __all__ = ["HOSTILE_STRINGS", "VisualizerContract"]
 
@@ -33,7 +34,7 @@ def _projection(title: str, seed: int) -> Projection:
                       texts=texts, metrics={"silhouette": 0.1 * seed, "accuracy": 0.5})
 
 
-class VisualizerContract:
+class VisualizerContract(IsolatedHome):
     """Behaviour every visualizer must have; subclass and provide the ``visualizer`` fixture."""
 
     @pytest.fixture

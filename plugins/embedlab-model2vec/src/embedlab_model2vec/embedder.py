@@ -108,7 +108,14 @@ class Model2VecEmbedder(embedlab.Embedder):
         model = self.load()
         vectors = model.encode(list(texts), show_progress_bar=False, max_length=MAX_TOKENS,
                                batch_size=max(len(texts), 1), use_multiprocessing=False)
-        return np.asarray(vectors, dtype=np.float32)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        # A text with no token in the vocabulary (emoji only) encodes to zeros; rows are
+        # declared normalized, so give it the vocabulary's mean direction instead.
+        empty = ~np.linalg.norm(vectors, axis=1).astype(bool)
+        if empty.any():
+            mean = np.asarray(model.embedding, dtype=np.float64).mean(axis=0)
+            vectors[empty] = (mean / np.linalg.norm(mean)).astype(np.float32)
+        return vectors
 
     def count_tokens(self, text: str) -> int:
         """Tokens ``text`` takes in the static model's tokenizer (before truncation)."""
