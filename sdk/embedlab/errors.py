@@ -8,6 +8,8 @@
     │   ├── ProviderUnavailableError  the provider's extra or SDK is not installed
     │   └── CacheDamagedError       the embedding cache file is damaged (names it and the fix)
     ├── PluginError                 a plugin failed to import or raised in a hook
+    │   └── BrokenPluginError       the provider's plugin is installed but failed (also an
+    │                               UnknownProviderError, so older handlers still catch it)
     ├── DatasetError                the data cannot be used as given (names file, row, fix)
     │   └── DatasetValidationError  validate() found violations; .issues holds all of them
     ├── ProviderError               the provider failed a call (its own message is kept)
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "BrokenPluginError",
     "CacheDamagedError",
     "ConfigurationError",
     "DatasetError",
@@ -78,6 +81,11 @@ class CacheDamagedError(ConfigurationError):
 
 class PluginError(EmbedlabError):
     """A plugin could not be loaded or one of its hooks raised."""
+
+
+class BrokenPluginError(PluginError, UnknownProviderError):
+    """The name belongs to an installed plugin that failed to load or raised in a hook; the
+    message names the plugin, the hook and its error."""
 
 
 class DatasetError(EmbedlabError, ValueError):

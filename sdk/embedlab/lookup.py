@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .custom_models import CARD_NAME, check_provider, find_custom_model, read_card
 from .errors import (
+    BrokenPluginError,
     ConfigurationError,
     ModelNotFoundError,
     ProviderUnavailableError,
@@ -118,6 +119,11 @@ def _embedder_entries() -> list[EmbedderEntry]:
 
 
 def _unknown(kind: str, name: str, known: list[str]) -> UnknownProviderError:
+    broken = get_registry().broken(parse_name(name)[0])
+    if broken is not None:
+        return BrokenPluginError(
+            f"{kind} {name!r} is installed but its plugin is broken: {broken.describe()}. "
+            "Fix or reinstall the plugin (`embedlab providers` lists every broken one)")
     listing = ", ".join(sorted(known)) or "none is installed"
     return UnknownProviderError(f"no {kind} named {name!r}; known: {listing}")
 

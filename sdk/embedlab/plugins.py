@@ -33,6 +33,7 @@ from .registration import (
 __all__ = [
     "BUILTIN_PLUGINS",
     "PluginInfo",
+    "PluginLoadWarning",
     "Registry",
     "get_registry",
     "in_process_plugins",
@@ -66,6 +67,16 @@ class PluginInfo:
     version: str
     error: str | None = None
     hook: str | None = None  # the hook that raised, if one did
+    #: Names its hook registered before it raised (all dropped), so looking one of them up
+    #: can say the plugin is broken rather than that nothing has that name.
+    attempted: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The failure as pluggy words it: the plugin, its distribution, the hook, the error."""
+        origin = self.source if self.source in ("builtin", "in-process") else (
+            f"{self.source} {self.version}")
+        where = f"in hook {self.hook}" if self.hook else "while loading"
+        return f"plugin {self.name!r} ({origin}) failed {where}: {self.error}"
 
 
 @dataclass
@@ -82,6 +93,12 @@ class Registry:
     def failures(self) -> list[PluginInfo]:
         """Plugins that were skipped, with their errors."""
         return [p for p in self.plugins if p.error]
+
+    def broken(self, name: str) -> PluginInfo | None:
+        """The skipped plugin that would have provided ``name`` (named like it, or its hook
+        had registered it before raising), or ``None``."""
+        return next((p for p in self.failures() if p.name == name or name in p.attempted),
+                    None)
 
 
 _lock = threading.Lock()
@@ -140,13 +157,13 @@ def _allowed_entry_points() -> set[str] | None:
     return {name.strip() for name in value.split(",") if name.strip()}
 
 
+class PluginLoadWarning(RuntimeWarning):
+    """A plugin was skipped because it failed to load or one of its hooks raised."""
+
+
 def _warn(info: PluginInfo) -> None:
-    where = f" in hook {info.hook}" if info.hook else ""
-    warnings.warn(
-        f"embedlab: skipped plugin {info.name!r} ({info.source}){where}: {info.error}",
-        RuntimeWarning,
-        stacklevel=3,
-    )
+    warnings.warn(f"embedlab: skipped {info.describe()}; `embedlab providers` lists it",
+                  PluginLoadWarning, stacklevel=3)
 
 
 def _build() -> Registry:
@@ -210,6 +227,7 @@ def _build() -> Registry:
             except Exception as exc:
                 info.error = f"{type(exc).__name__}: {exc}"
                 info.hook = hook_name
+                info.attempted = tuple(entry.name for entry in pending)
                 _warn(info)
                 continue
             _add(registry, kind, pending)

@@ -3,6 +3,8 @@ providers whose extra is missing, and in-process registration."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable
 from importlib import metadata
@@ -11,9 +13,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from embedlab import get_embedder, plugins, providers
+from embedlab import get_embedder, get_finetuner, plugins, providers
 from embedlab.cli import cli
-from embedlab.errors import ProviderUnavailableError, UnknownProviderError
+from embedlab.errors import BrokenPluginError, ProviderUnavailableError, UnknownProviderError
 from embedlab.lookup import ProviderInfo
 from embedlab.testing import FakeEmbedder, use_plugin
 
@@ -28,6 +30,7 @@ TEST_PLUGINS = {
     "misspelled": "plugins_for_tests.misspelled_hook",
     "badcall": "plugins_for_tests.bad_register_call",
     "good": "plugins_for_tests.good",
+    "halfway": "plugins_for_tests.halfway",
 }
 
 Install = Callable[..., None]
@@ -185,3 +188,60 @@ def test_in_process_plugins_are_not_limited_by_embedlab_plugins(
     monkeypatch.setenv("EMBEDLAB_PLUGINS", "local")
     plugins.reset()
     assert {"fake", "local"} <= set(_rows())
+
+
+@pytest.mark.parametrize("name, provider, hook, error", [
+    ("broken", "broken", "while loading", "ModuleNotFoundError"),
+    ("raising", "raising", "in hook embedlab_register_embedders",
+     "RuntimeError: the raising plugin's hook blew up"),
+    ("halfway", "halfwayfake", "in hook embedlab_register_embedders",
+     "RuntimeError: the second registration failed"),
+])
+def test_using_a_broken_plugins_provider_says_it_is_broken(
+        install_entry_points: Install, name: str, provider: str, hook: str,
+        error: str) -> None:
+    install_entry_points(name, "good")
+    with pytest.warns(plugins.PluginLoadWarning, match=f"skipped plugin {name!r}"):
+        plugins.get_registry()
+    for lookup in (lambda: get_embedder(provider), lambda: get_embedder(f"{provider}:m"),
+                   lambda: get_finetuner(provider)):
+        with pytest.raises(BrokenPluginError) as info:
+            lookup()
+        message = str(info.value)
+        assert "installed but its plugin is broken" in message
+        assert f"plugin {name!r}" in message and hook in message and error in message
+        assert "no embedding provider named" not in message
+        assert isinstance(info.value, UnknownProviderError)  # older handlers still catch it
+    result = CliRunner().invoke(cli, ["embed", "--model", provider, "hello", "--out", "x.npy"])
+    assert result.exit_code != 0
+    assert "installed but its plugin is broken" in result.output
+    # A name nobody registered is still just unknown.
+    with pytest.raises(UnknownProviderError, match="no embedding provider named 'nobody'"):
+        get_embedder("nobody")
+
+
+def test_mypy_checks_a_plugins_register_calls(tmp_path: Path) -> None:
+    """The hooks' ``register`` protocols let mypy catch a misspelt or mistyped argument."""
+    pytest.importorskip("mypy")
+    plugin = tmp_path / "typed_plugin.py"
+    plugin.write_text(
+        "from typing import Any\n\n"
+        "import embedlab\n"
+        "from embedlab.hookspecs import RegisterEmbedder, RegisterVisualizer\n\n\n"
+        "def factory(model: str, **options: Any) -> embedlab.Embedder:\n"
+        "    raise NotImplementedError\n\n\n"
+        "@embedlab.hookimpl\n"
+        "def embedlab_register_embedders(register: RegisterEmbedder) -> None:\n"
+        "    register('ok', factory, default_model='m', install='pip install ok')\n"
+        "    register('typo', factory, default_modle='m')\n\n\n"
+        "@embedlab.hookimpl\n"
+        "def embedlab_register_visualizers(register: RegisterVisualizer) -> None:\n"
+        "    register('wrong', factory, install=3)\n", encoding="utf-8")
+    repo = HERE.parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary", "--hide-error-context",
+         str(plugin)], cwd=repo, capture_output=True, text=True, timeout=300, check=False)
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert [line.split(":")[1] for line in errors] == ["14", "19", "19"], result.stdout
+    assert '"default_modle"' in errors[0] and 'did you mean "default_model"' in errors[0]
+    assert '"install"' in " ".join(errors[1:]) and "Visualizer" in " ".join(errors[1:])

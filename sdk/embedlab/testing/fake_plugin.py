@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..hookspecs import hookimpl
+from ..hookspecs import RegisterEmbedder, hookimpl
 from .fake import DEFAULT_MODEL
 
 __all__ = ["PROVIDER", "embedlab_register_embedders"]
@@ -22,7 +22,7 @@ def _factory(model: str, **options: Any) -> Any:
 
 
 @hookimpl
-def embedlab_register_embedders(register: Any) -> None:
+def embedlab_register_embedders(register: RegisterEmbedder) -> None:
     """Register the ``fake`` provider (hashed bag-of-words, offline, deterministic)."""
     register(PROVIDER, _factory, default_model=DEFAULT_MODEL, models=[DEFAULT_MODEL],
              description="deterministic hashed bag-of-words embedder for tests")

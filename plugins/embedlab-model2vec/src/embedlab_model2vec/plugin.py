@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import embedlab
+from embedlab.hookspecs import RegisterEmbedder
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 INSTALL = "pip install embedlab-model2vec"
@@ -25,7 +26,7 @@ def _embedder(model: str, **options: Any) -> embedlab.Embedder:
 
 
 @embedlab.hookimpl
-def embedlab_register_embedders(register: Any) -> None:
+def embedlab_register_embedders(register: RegisterEmbedder) -> None:
     """Register provider ``model2vec``; finetuning falls to the adapter finetuner (``*``)."""
     register("model2vec", _embedder, default_model=DEFAULT_MODEL, models=[DEFAULT_MODEL],
              requires=REQUIRES, install=INSTALL, finetune_note=FINETUNE_NOTE,
