@@ -13,7 +13,8 @@ Data sets (``--data``, repeatable):
   e.g. ``clinc50x10``, ``clinc150x100`` (= all 15,000 train rows).
 
 Candidates (``--candidate NAME=JSON``, repeatable; JSON is ``FinetuneConfig`` fields with an
-``extra`` dict, plus ``"method"``: ``full`` (default), ``adapter``, or ``base``)::
+``extra`` dict, plus ``"method"``: ``full`` (default), ``adapter``, ``base``, or ``stack``:
+a full finetune with an adapter head trained on top of it)::
 
     python bench/finetune_sweep.py --data sample --data clinc50x10 \
         --candidate base='{"method": "base"}' --candidate adapter='{"method": "adapter"}' \
@@ -96,6 +97,16 @@ def run(data: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
     model = None
     if method == "base":
         vectors = base.embed(texts, "classification")
+    elif method == "stack":  # full finetune, then an adapter head on the finetuned model
+        from embedlab.adapter import AdapterFinetuner
+
+        config = embedlab.FinetuneConfig(**spec)
+        full = embedlab.get_finetuner("local", method="full").finetune(train, validation, config)
+        head = embedlab.FinetuneConfig(seed=config.seed, progress=config.progress)
+        model = AdapterFinetuner(embedder=full.embedder()).finetune(train, validation, head)
+        model.metrics.setdefault("history", full.metrics.get("history", []))
+        trained = time.perf_counter() - started
+        vectors = model.embedder().embed(texts, "classification", cache=False)
     else:
         config = embedlab.FinetuneConfig(**spec)
         finetuner = embedlab.get_finetuner("local", method=method)
