@@ -14,7 +14,8 @@ Data sets (``--data``, repeatable):
 
 Candidates (``--candidate NAME=JSON``, repeatable; JSON is ``FinetuneConfig`` fields with an
 ``extra`` dict, plus ``"method"``: ``full`` (default), ``adapter``, ``base``, or ``stack``:
-a full finetune with an adapter head trained on top of it)::
+a full finetune with an adapter head trained on top of it; ``"head"`` holds the adapter's
+``extra``, e.g. ``{"head": "linear"}``)::
 
     python bench/finetune_sweep.py --data sample --data clinc50x10 \
         --candidate base='{"method": "base"}' --candidate adapter='{"method": "adapter"}' \
@@ -100,9 +101,11 @@ def run(data: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
     elif method == "stack":  # full finetune, then an adapter head on the finetuned model
         from embedlab.adapter import AdapterFinetuner
 
+        head_extra = spec.pop("head", {})  # the adapter's FinetuneConfig.extra
         config = embedlab.FinetuneConfig(**spec)
         full = embedlab.get_finetuner("local", method="full").finetune(train, validation, config)
-        head = embedlab.FinetuneConfig(seed=config.seed, progress=config.progress)
+        head = embedlab.FinetuneConfig(seed=config.seed, progress=config.progress,
+                                       extra=head_extra)
         model = AdapterFinetuner(embedder=full.embedder()).finetune(train, validation, head)
         model.metrics.setdefault("history", full.metrics.get("history", []))
         trained = time.perf_counter() - started

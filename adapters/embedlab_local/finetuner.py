@@ -1,5 +1,6 @@
 """``LocalFinetuner``: trains a sentence-transformers model's weights on labelled texts with
-``SentenceTransformerTrainer``, a batch-triplet loss and the group-by-label batch sampler."""
+``SentenceTransformerTrainer``, a class-proxy loss and the group-by-label batch sampler, then
+stacks a linear head trained on the finetuned vectors (``stacked_head``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from embedlab import (
 from .losses import DEFAULT_LOSS, LOSSES
 from .model import LocalCustomModel, custom_model_id
 from .resolve import DEFAULT_MODEL, resolve_model
+from .stacked_head import HEADS
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -33,17 +35,18 @@ __all__ = ["DEFAULTS", "EXTRA_OPTIONS", "LocalFinetuner"]
 DEFAULTS: dict[str, Any] = {
     "loss": DEFAULT_LOSS,
     "batch_size": 32,
-    "learning_rate": 2e-4,
+    "learning_rate": 3e-4,
     "proxy_learning_rate": 1e-2,
     "warmup_ratio": 0.1,
-    "target_steps": 60,
+    "target_steps": 40,
     "max_epochs": 20,
     "patience": 3,
+    "head": "mlp",
 }
 #: Keys ``FinetuneConfig.extra`` may hold for this finetuner.
 EXTRA_OPTIONS = frozenset({"loss", "margin", "distance", "scale", "contrastive_weight",
                            "temperature", "proxy_learning_rate", "warmup_ratio",
-                           "target_steps", "max_epochs"})
+                           "target_steps", "max_epochs", "head"})
 #: Rows a class that seed its proxy (the base model's centroid of at most this many rows).
 CENTROID_ROWS = 32
 
@@ -94,6 +97,11 @@ class LocalFinetuner(Finetuner):
             raise ConfigurationError(
                 f"unknown loss {loss!r} for the local finetuner; use one of {sorted(LOSSES)} "
                 "(FinetuneConfig(extra={'loss': ...}))")
+        head = extra.get("head", DEFAULTS["head"])
+        if head not in HEADS:
+            raise ConfigurationError(
+                f"unknown head {head!r} for the local finetuner; use one of {list(HEADS)} "
+                "(FinetuneConfig(extra={'head': ...}); 'none' keeps the finetuned encoder alone)")
         batch = config.batch_size or DEFAULTS["batch_size"]
         batch = max(4, min(batch, train_rows))
         batch -= batch % 2  # the group-by-label sampler needs an even batch
@@ -104,6 +112,7 @@ class LocalFinetuner(Finetuner):
                                              math.ceil(target_steps / steps_per_epoch)))
         return {
             "loss": loss,
+            "head": head,
             "loss_options": {k: extra[k] for k in ("margin", "distance", "scale",
                                                    "contrastive_weight", "temperature")
                              if k in extra},
@@ -140,18 +149,21 @@ class LocalFinetuner(Finetuner):
         settings = self._settings(config, len(fit))
         base = resolve_model(self.base_model)
         started = time.perf_counter()
-        model, probe = self._train(base.path, fit, held_out, settings, config.progress)
+        model, probe, head = self._train(base.path, fit, held_out, settings, config.progress)
         hyper = {k: v for k, v in settings.items()}
         hyper["validation_fingerprint"] = held_out.fingerprint if held_out is not None else None
         model_id = custom_model_id(base.revision, train.fingerprint, hyper)
-        final = next((h for h in probe.history if h["epoch"] == probe.best_epoch),
-                     probe.history[-1])
+        best = next((h for h in probe.history if h["epoch"] == probe.best_epoch),
+                    probe.history[-1])
+        final = head.pop("validation", None) or best
         metrics = {
             "history": probe.history,
             "best_epoch": probe.best_epoch,
             "stopped_early": probe.stopped_early,
             "stop_reason": probe.stop_reason,
             "final": {k: v for k, v in final.items() if k not in ("epoch", "step")},
+            "encoder_final": {k: v for k, v in best.items() if k not in ("epoch", "step")},
+            "head": head or None,
             "train_rows": len(fit),
             "validation_rows": len(held_out) if held_out is not None else 0,
             "train_seconds": round(time.perf_counter() - started, 2),
@@ -161,7 +173,8 @@ class LocalFinetuner(Finetuner):
                                 metrics=metrics, model=model)
 
     def _train(self, base_path: Path, fit: Dataset, held_out: Dataset | None,
-               settings: dict[str, Any], progress: bool | None) -> tuple[SentenceTransformer, Any]:
+               settings: dict[str, Any], progress: bool | None
+               ) -> tuple[SentenceTransformer, Any, dict[str, Any]]:
         import datasets
         import torch
         import transformers
@@ -176,6 +189,7 @@ class LocalFinetuner(Finetuner):
         from .loading import load_sentence_transformer
         from .losses import PROXY_LOSSES, make_loss
         from .probe import class_centroids
+        from .stacked_head import stack_head
         from .training import EpochProbe
 
         device = pick_device(self.device)
@@ -241,8 +255,19 @@ class LocalFinetuner(Finetuner):
                     "nothing was saved. Lower the learning rate (--learning-rate) and try again")
             probe.restore_best()
             del trainer  # drop the optimizer state before the model is handed back
+            head: dict[str, Any] = {}
+            if settings["head"] != "none":
+                head = stack_head(model, fit, held_out, kind=settings["head"], prompt=prompt,
+                                  seed=settings["seed"], progress=progress)
+                scores = probe.scores(probe.history[-1]["step"])
+                if probe.diverged is not None:
+                    raise FinetuneError(
+                        f"local finetuning of {self.base_model}: the stacked head "
+                        f"diverged ({probe.diverged}); train with extra={{'head': 'none'}}")
+                if scores:
+                    head["validation"] = scores
         model.eval()
-        return model, probe
+        return model, probe, head
 
     def load(self, path: str | Path) -> LocalCustomModel:
         """The custom model saved in ``path`` (its weights load when first embedded with)."""

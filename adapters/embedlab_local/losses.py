@@ -72,7 +72,7 @@ def _proxy(model: SentenceTransformer, options: dict[str, Any]) -> nn.Module:
     from .proxy_loss import ProxyLoss
 
     return ProxyLoss(model, options["centroids"], scale=float(options.get("scale", 30.0)),
-                     margin=float(options.get("margin", 0.3)),
+                     margin=float(options.get("margin", 0.4)),
                      contrastive_weight=float(options.get("contrastive_weight", 0.0)),
                      temperature=float(options.get("temperature", 0.05)))
 

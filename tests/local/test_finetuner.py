@@ -100,6 +100,44 @@ def test_saved_card_and_weights(trained: Any, tmp_path: Path) -> None:
                                trained.embedder().embed_batch(PROBE, None), atol=1e-5)
 
 
+def test_the_stacked_head_is_part_of_a_plain_sentence_transformers_model(
+        trained: Any, tmp_path: Path) -> None:
+    """The default head (the adapter's residual MLP, trained on the finetuned vectors) is saved
+    as standard Dense and Normalize modules: sentence-transformers alone, without
+    trust_remote_code, gives the custom model's vectors."""
+    from sentence_transformers import SentenceTransformer
+
+    head = trained.metrics["head"]
+    assert head["kind"] == "mlp" and head["parameters"] > 0 and head["epochs_run"] >= 1
+    assert "val_macro_f1" in trained.metrics["final"]  # scored with the head on
+    assert "val_macro_f1" in trained.metrics["encoder_final"]
+    path = trained.save(tmp_path / "model")
+    modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+    types = [m["type"].rsplit(".", 1)[-1] for m in modules]
+    assert types[-3:] == ["Dense", "Dense", "Normalize"]
+    plain = SentenceTransformer(str(path), device="cpu")
+    np.testing.assert_allclose(plain.encode(PROBE, normalize_embeddings=False),
+                               trained.embedder().embed_batch(PROBE, None), atol=1e-5)
+    assert plain.get_embedding_dimension() == 384
+
+
+def test_the_head_can_be_linear_or_left_out() -> None:
+    from embedlab_local.finetuner import LocalFinetuner
+
+    def modules(head: str) -> list[str]:
+        config = FinetuneConfig(max_steps=2, batch_size=8, progress=False, seed=7,
+                                extra={"head": head})
+        model = LocalFinetuner().finetune(sample_dataset(6), None, config)
+        assert model.hyperparameters["head"] == head
+        return [type(m).__name__ for m in model.embedder().load().children()]
+
+    assert modules("none")[-1] == "Normalize" and "Dense" not in modules("none")
+    assert modules("linear")[-2:] == ["Dense", "Normalize"]
+    with pytest.raises(ConfigurationError, match="unknown head 'wide'"):
+        LocalFinetuner().finetune(sample_dataset(6), None,
+                                  FinetuneConfig(max_steps=1, extra={"head": "wide"}))
+
+
 @pytest.mark.parametrize("on_disk", [True, False], ids=["best-on-disk", "best-in-memory"])
 def test_early_stopping_keeps_the_best_epoch(on_disk: bool, tmp_path: Path) -> None:
     """The stopping rule on scripted probe scores, with a real module's weights."""
