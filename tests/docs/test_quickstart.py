@@ -51,3 +51,48 @@ def test_the_two_commands_are_the_readmes() -> None:
     theirs = shell.findall(readme.read_text(encoding="utf-8"))[0]
     assert ours == theirs
     assert "make demo" in ours and "make test" in ours
+
+
+def embedlab_commands() -> list[tuple[str, str]]:
+    """``(page, command line)`` for every ``embedlab ...`` line in the docs' bash blocks."""
+    shell = re.compile(r"^```(?:bash|sh|console)\n(.*?)^```", re.DOTALL | re.MULTILINE)
+    found = []
+    for page in sorted(DOCS.rglob("*.md")):
+        for block in shell.findall(page.read_text(encoding="utf-8")):
+            for line in block.replace("\\\n", " ").splitlines():
+                line = line.split(" #")[0].strip().removeprefix("$ ")
+                if line.startswith("embedlab "):
+                    found.append((page.relative_to(DOCS).as_posix(), line))
+    return found
+
+
+@pytest.mark.parametrize("page, line", embedlab_commands())
+def test_every_cli_line_in_the_docs_names_real_commands_and_options(page: str,
+                                                                      line: str) -> None:
+    """Each documented command names a real subcommand and only options it has. Values are
+    parsed too, but a file that does not exist here or a missing value is not the docs'
+    fault; an unknown option or command is. Nothing runs: only the contexts are built."""
+    import shlex
+
+    import click
+    from embedlab.cli import cli
+
+    args = shlex.split(line)[1:]
+    command: click.Command = cli
+    parent: click.Context | None = None
+    name = "embedlab"
+    while True:
+        try:
+            context = command.make_context(name, list(args), parent=parent)
+        except (click.NoSuchOption, click.BadOptionUsage) as exc:
+            pytest.fail(f"{page}: {line!r}: {exc.format_message()}")
+        except click.UsageError:
+            return  # a value this machine lacks (a file, a required option): not checked
+        if not isinstance(command, click.Group):
+            return
+        rest = [*context._protected_args, *context.args]
+        if not rest:
+            return
+        found, sub, args = command.resolve_command(context, rest)
+        assert sub is not None, f"{page}: {line!r}: no command {found!r}"
+        command, parent, name = sub, context, found or ""
