@@ -211,6 +211,11 @@ class LocalFinetuner(Finetuner):
                 model, fit.texts, fit.labels, classes, prompt=prompt, seed=settings["seed"])
             lr_mapping = {r"^proxies$": settings["proxy_learning_rate"]}
         loss = make_loss(settings["loss"], model, loss_options)
+        # No model card is written (save(create_model_card=False)); a widget given here
+        # skips sentence-transformers' own "Computing widget examples" progress bar.
+        card_data = getattr(model, "model_card_data", None)
+        if card_data is not None and not getattr(card_data, "widget", None):
+            card_data.widget = [{"text": fit.texts[0]}]
         with tempfile.TemporaryDirectory(prefix="embedlab-local-train-") as scratch:
             probe = EpochProbe(
                 model, (fit.texts, fit.labels),
