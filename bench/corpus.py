@@ -36,7 +36,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("EMBEDLAB_PROGRESS", "0")
 
 CLINC = Path(__file__).resolve().parents[2] / "shared" / "data" / "clinc150" / "train.csv"
-CONFIGS = ("inprocess", "local", "ray1", "ray2")
+#: ``rayN``: N workers of one CPU each; ``rayNxC``: N workers of C CPUs each (``ray1x2``:
+#: one worker with this machine's two cores, as the local engine has them).
+CONFIGS = ("inprocess", "local", "ray1", "ray2", "ray1x2")
 
 
 def make_corpus(count: int, path: Path) -> Path:
@@ -131,7 +133,8 @@ def child(config: str, model: str, corpus: Path, rows: int) -> dict[str, Any]:
             result["ray_init_s"] = round(time.perf_counter() - init, 1)
             sampler = RaySampler()
             sampler.start()
-            kwargs = {"engine": "ray", "workers": int(config[3:]), "num_cpus": 1}
+            workers, _, cpus = config[3:].partition("x")
+            kwargs = {"engine": "ray", "workers": int(workers), "num_cpus": float(cpus or 1)}
         else:
             embedlab.get_embedder(model).embed(["warm up"], cache=False, progress=False)
         started = time.perf_counter()
@@ -171,6 +174,8 @@ def main() -> None:
     parser.add_argument("--models", default="local,model2vec")
     parser.add_argument("--rss-sizes", default="50000,200000",
                         help="corpus sizes for the local engine's peak RSS (model2vec)")
+    parser.add_argument("--configs", default=",".join(CONFIGS),
+                        help=f"which of {', '.join(CONFIGS)} to run")
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
@@ -188,7 +193,7 @@ def main() -> None:
     for model in [m.strip() for m in args.models.split(",") if m.strip()]:
         rows = sizes.get(model, args.m2v_texts)
         corpus = make_corpus(rows, work / f"{model}-{rows}.parquet")
-        for config in CONFIGS:
+        for config in [c.strip() for c in args.configs.split(",") if c.strip()]:
             results.append(run_child(config, model, corpus, rows))
             print(f"# {json.dumps(results[-1])}", file=sys.stderr)
     scaling = []

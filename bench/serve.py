@@ -102,8 +102,8 @@ def in_process(model: str, rounds: list[list[str]], singles: list[str]) -> dict[
 
 
 @contextmanager
-def server(model: str) -> Iterator[str]:
-    """``embedlab serve`` in its own process on 127.0.0.1; yields its ``/v1`` URL."""
+def server(model: str) -> Iterator[tuple[str, int]]:
+    """``embedlab serve`` in its own process on 127.0.0.1; yields its ``/v1`` URL and pid."""
     command = [sys.executable, "-m", "embedlab", "serve", "--model", model, "--host",
                "127.0.0.1", "--port", "0", "--no-cache", "--log-level", "warning"]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -127,7 +127,7 @@ def server(model: str) -> Iterator[str]:
         ready.wait(timeout=300)
         if not found:
             raise RuntimeError("embedlab serve did not start:\n" + "".join(lines[-20:]))
-        yield found[0]
+        yield found[0], proc.pid
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
@@ -135,6 +135,14 @@ def server(model: str) -> Iterator[str]:
                 proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds the process has used so far."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
 
 
 async def _clients(url: str, model: str, texts: list[str], clients: int) -> float:
@@ -178,11 +186,22 @@ def served(model: str, rounds: list[list[str]], warm: list[str],
            singles: list[str]) -> dict[str, Any]:
     """Throughput at each client count (median over rounds) and single-text latency."""
     result: dict[str, Any] = {}
-    with server(model) as url:
+    with server(model) as (url, pid):
         asyncio.run(_clients(url, model, warm, 4))  # connections and the first batches
         for clients in CLIENTS:
-            rates = [asyncio.run(_clients(url, model, texts, clients)) for texts in rounds]
+            rates = []
+            client_cpu = server_cpu = 0.0
+            for texts in rounds:
+                mine, theirs = time.process_time(), _cpu_seconds(pid)
+                rates.append(asyncio.run(_clients(url, model, texts, clients)))
+                client_cpu += time.process_time() - mine
+                server_cpu += _cpu_seconds(pid) - theirs
             result[f"clients_{clients}_texts_per_s"] = statistics.median(rates)
+            # CPU seconds per 1,000 texts: the benchmark's clients share this machine's
+            # cores with the server, so their cost is part of what the table shows.
+            total = sum(len(t) for t in rounds) / 1000
+            result[f"clients_{clients}_client_cpu_s_per_1k"] = round(client_cpu / total, 3)
+            result[f"clients_{clients}_server_cpu_s_per_1k"] = round(server_cpu / total, 3)
         latencies = asyncio.run(_latency(url, model, singles))
     result["single_p50_ms"] = percentile(latencies, 0.5)
     result["single_p99_ms"] = percentile(latencies, 0.99)
@@ -201,12 +220,16 @@ def markdown(report: dict[str, Any]) -> str:
         rate = remote[f"clients_{clients}_texts_per_s"]
         rows.append(f"| served, {clients} client{'s' if clients > 1 else ''} x 32 | "
                     f"{rate:.0f} | {rate / reference:.2f} | | |")
+    cpu = ["", "| clients | client CPU s / 1k texts | server CPU s / 1k texts |",
+           "|---:|---:|---:|"]
+    cpu += [f"| {c} | {remote[f'clients_{c}_client_cpu_s_per_1k']:.2f} | "
+            f"{remote[f'clients_{c}_server_cpu_s_per_1k']:.2f} |" for c in CLIENTS]
     rows.append(f"| in-process, single text | | | {local['single_p50_ms']:.1f} | "
                 f"{local['single_p99_ms']:.1f} |")
     rows.append(f"| served, single text | | | {remote['single_p50_ms']:.1f} | "
                 f"{remote['single_p99_ms']:.1f} |")
     return (f"Model {report['model']}, {report['texts_per_round']} distinct texts a round, "
-            f"median of {report['rounds']} rounds.\n\n" + "\n".join(rows))
+            f"median of {report['rounds']} rounds.\n\n" + "\n".join(rows + cpu))
 
 
 def main() -> None:

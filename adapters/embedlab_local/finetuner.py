@@ -23,7 +23,7 @@ from embedlab import (
 from .losses import DEFAULT_LOSS, LOSSES
 from .model import LocalCustomModel, custom_model_id
 from .resolve import DEFAULT_MODEL, resolve_model
-from .stacked_head import HEADS
+from .stacked_head import HEAD_EPOCHS, HEADS
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Any] = {
 #: Keys ``FinetuneConfig.extra`` may hold for this finetuner.
 EXTRA_OPTIONS = frozenset({"loss", "margin", "distance", "scale", "contrastive_weight",
                            "temperature", "proxy_learning_rate", "warmup_ratio",
-                           "target_steps", "max_epochs", "head"})
+                           "target_steps", "max_epochs", "head", "head_epochs"})
 #: Rows a class that seed its proxy (the base model's centroid of at most this many rows).
 CENTROID_ROWS = 32
 
@@ -113,6 +113,7 @@ class LocalFinetuner(Finetuner):
         return {
             "loss": loss,
             "head": head,
+            "head_epochs": int(extra.get("head_epochs", HEAD_EPOCHS)) if head != "none" else None,
             "loss_options": {k: extra[k] for k in ("margin", "distance", "scale",
                                                    "contrastive_weight", "temperature")
                              if k in extra},
@@ -263,7 +264,8 @@ class LocalFinetuner(Finetuner):
             head: dict[str, Any] = {}
             if settings["head"] != "none":
                 head = stack_head(model, fit, held_out, kind=settings["head"], prompt=prompt,
-                                  seed=settings["seed"], progress=progress)
+                                  seed=settings["seed"], progress=progress,
+                                  epochs=settings["head_epochs"])
                 scores = probe.scores(probe.history[-1]["step"])
                 if probe.diverged is not None:
                     raise FinetuneError(

@@ -116,7 +116,10 @@ class LocalCustomModel(CustomModel):
 
             assert self.path is not None
             model = load_sentence_transformer(self.path, "cpu")
-        model.save(str(directory), safe_serialization=True, create_model_card=False)
+        from .loading import quiet_transformers
+
+        with quiet_transformers():
+            model.save(str(directory), safe_serialization=True, create_model_card=False)
         self.weights_digest = saved_weights_digest(directory)
 
     def card(self) -> dict[str, Any]:

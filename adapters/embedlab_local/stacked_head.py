@@ -22,11 +22,15 @@ if TYPE_CHECKING:
     from embedlab.adapter.head import Head
     from sentence_transformers import SentenceTransformer
 
-__all__ = ["HEADS", "head_modules", "stack_head"]
+__all__ = ["HEADS", "HEAD_EPOCHS", "head_modules", "stack_head"]
 
 #: What ``FinetuneConfig.extra["head"]`` may be: the adapter's residual MLP or linear head,
 #: or none (the finetuned encoder alone).
 HEADS = ("mlp", "linear", "none")
+#: The head's epoch cap; early stopping on the validation loss ends it sooner (35 epochs on
+#: all of CLINC150). The adapter's own cap of 20 left accuracy and separation behind at every
+#: size measured (bench/head_epochs.py, bench/RESULTS.md).
+HEAD_EPOCHS = 120
 
 
 def head_modules(head: Head) -> list[torch.nn.Module]:
@@ -54,8 +58,8 @@ def head_modules(head: Head) -> list[torch.nn.Module]:
 
 
 def stack_head(model: SentenceTransformer, fit: Dataset, held_out: Dataset | None, *,
-               kind: str, prompt: str | None, seed: int, progress: bool | None
-               ) -> dict[str, Any]:
+               kind: str, prompt: str | None, seed: int, progress: bool | None,
+               epochs: int = HEAD_EPOCHS) -> dict[str, Any]:
     """Train a ``kind`` head on ``model``'s vectors of ``fit`` (early-stopping on
     ``held_out``) and append it to ``model``; returns what the card records about it."""
     import numpy as np
@@ -77,8 +81,8 @@ def stack_head(model: SentenceTransformer, fit: Dataset, held_out: Dataset | Non
                  if x in index]
         if known:
             x_val, y_val = arrays([t for t, _ in known], [x for _, x in known])
-    result = train_head(x_fit, y_fit, x_val, y_val, TrainingSettings(head=kind, seed=seed),
-                        progress=progress)
+    settings = TrainingSettings(head=kind, seed=seed, epochs=epochs)
+    result = train_head(x_fit, y_fit, x_val, y_val, settings, progress=progress)
     if not isinstance(list(model.children())[-1], Normalize):
         model.append(Normalize())  # the head was trained on unit vectors
     for module in head_modules(result.head):

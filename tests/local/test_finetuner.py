@@ -105,10 +105,12 @@ def test_the_stacked_head_is_part_of_a_plain_sentence_transformers_model(
     """The default head (the adapter's residual MLP, trained on the finetuned vectors) is saved
     as standard Dense and Normalize modules: sentence-transformers alone, without
     trust_remote_code, gives the custom model's vectors."""
+    from embedlab_local.stacked_head import HEAD_EPOCHS
     from sentence_transformers import SentenceTransformer
 
     head = trained.metrics["head"]
-    assert head["kind"] == "mlp" and head["parameters"] > 0 and head["epochs_run"] >= 1
+    assert head["kind"] == "mlp" and head["parameters"] > 0
+    assert 1 <= head["epochs_run"] <= HEAD_EPOCHS == trained.hyperparameters["head_epochs"]
     assert "val_macro_f1" in trained.metrics["final"]  # scored with the head on
     assert "val_macro_f1" in trained.metrics["encoder_final"]
     path = trained.save(tmp_path / "model")
@@ -126,9 +128,11 @@ def test_the_head_can_be_linear_or_left_out() -> None:
 
     def modules(head: str) -> list[str]:
         config = FinetuneConfig(max_steps=2, batch_size=8, progress=False, seed=7,
-                                extra={"head": head})
+                                extra={"head": head, "head_epochs": 3})
         model = LocalFinetuner().finetune(sample_dataset(6), None, config)
         assert model.hyperparameters["head"] == head
+        if head != "none":
+            assert model.metrics["head"]["epochs_run"] <= 3
         return [type(m).__name__ for m in model.embedder().load().children()]
 
     assert modules("none")[-1] == "Normalize" and "Dense" not in modules("none")
