@@ -43,6 +43,13 @@ def clinc150() -> Path:
 
 
 @pytest.fixture
+def fake_provider(embedlab_fake_provider: str) -> str:
+    """Provider ``fake`` registered for the test: the shipped ``embedlab_fake_provider``
+    fixture (embedlab's pytest plugin) under the name these tests use."""
+    return embedlab_fake_provider
+
+
+@pytest.fixture
 def fake_cohere() -> Iterator[Any]:
     """A running fake Cohere server accepting ``app_models.COHERE_KEY``; the test fails if a
     request broke Cohere's spec."""

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import embedlab
 import pytest
-from embedlab.testing import use_fake_provider
 
 
 def write_rows(path: Path, per_class: int) -> Path:
@@ -24,13 +22,6 @@ def write_rows(path: Path, per_class: int) -> Path:
         writer.writerow(["text", "label"])
         writer.writerows(rows)
     return path
-
-
-@pytest.fixture
-def fake_provider() -> Iterator[str]:
-    """The deterministic offline ``fake`` provider, registered for the test."""
-    with use_fake_provider():
-        yield "fake"
 
 
 @pytest.fixture

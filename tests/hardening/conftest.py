@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import embedlab
 import pytest
 from click.testing import CliRunner
-from embedlab.testing import use_fake_provider
-
-
-@pytest.fixture
-def fake_provider() -> Iterator[str]:
-    """The deterministic offline ``fake`` provider, registered for the test."""
-    with use_fake_provider():
-        yield "fake"
 
 
 def write_rows(path: Path, rows: list[tuple[str, str]]) -> Path:

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import embedlab
 import pytest
-from embedlab.testing import use_fake_provider
 
 from ._data import noisy_records, write_csv
-
-
-@pytest.fixture
-def fake_provider() -> Iterator[str]:
-    with use_fake_provider():
-        yield "fake"
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import embedlab
 import pytest
-from embedlab.testing import use_fake_provider
 
 
 def write_subset(path: Path, per_class: int, *,
@@ -27,13 +26,6 @@ def write_subset(path: Path, per_class: int, *,
         writer.writerow(["text", "label"])
         writer.writerows(rows)
     return path
-
-
-@pytest.fixture
-def fake_provider() -> Iterator[str]:
-    """The deterministic offline ``fake`` provider, registered for the test."""
-    with use_fake_provider():
-        yield "fake"
 
 
 @pytest.fixture

@@ -27,4 +27,4 @@ def test_workflow_names_are_exported() -> None:
 
     for name in ("compare", "Comparison", "sample_dataset_path", "load_sample_dataset"):
         assert name in embedlab.__all__
-        assert getattr(embedlab, name) is not None
+        assert callable(getattr(embedlab, name)), name  # functions and classes alike
