@@ -37,8 +37,9 @@ os.environ.setdefault("EMBEDLAB_PROGRESS", "0")
 
 CLINC = Path(__file__).resolve().parents[2] / "shared" / "data" / "clinc150" / "train.csv"
 #: ``rayN``: N workers of one CPU each; ``rayNxC``: N workers of C CPUs each (``ray1x2``:
-#: one worker with this machine's two cores, as the local engine has them).
-CONFIGS = ("inprocess", "local", "ray1", "ray2", "ray1x2")
+#: one worker with this machine's two cores, as the local engine has them); ``local-1core``:
+#: the local engine on one thread (``OMP_NUM_THREADS=1``), the same share as ``ray1``.
+CONFIGS = ("inprocess", "local", "ray1", "ray2", "ray1x2", "local-1core")
 
 
 def make_corpus(count: int, path: Path) -> Path:
@@ -159,7 +160,8 @@ def run_child(config: str, model: str, corpus: Path, rows: int) -> dict[str, Any
     """One configuration in a fresh Python process."""
     cmd = [sys.executable, __file__, "--child", config, "--model", model,
            "--corpus", str(corpus), "--rows", str(rows)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    env = {**os.environ, "OMP_NUM_THREADS": "1"} if config.endswith("-1core") else None
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         return {"config": config, "model": model, "error": done.stderr[-800:]}
