@@ -96,3 +96,19 @@ def test_every_cli_line_in_the_docs_names_real_commands_and_options(page: str,
         found, sub, args = command.resolve_command(context, rest)
         assert sub is not None, f"{page}: {line!r}: no command {found!r}"
         command, parent, name = sub, context, found or ""
+
+
+def test_the_plugin_guides_inline_plugin_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The smallest complete plugin in docs/plugins.md registers and embeds as shown."""
+    import sys
+    import types
+
+    module = types.ModuleType("docs_plugin_example")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    blocks = python_blocks(DOCS / "plugins.md")
+    assert len(blocks) >= 2 and "class TrigramEmbedder" in blocks[0]
+    for number, block in enumerate(blocks[:2], start=1):
+        exec(compile(block, f"docs/plugins.md (python block {number})", "exec"),
+             module.__dict__)
+    vectors = module.__dict__["vectors"]
+    assert vectors.shape == (2, 256) and float(vectors[0] @ vectors[1]) > 0.8
