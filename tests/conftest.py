@@ -49,6 +49,13 @@ def fake_provider(embedlab_fake_provider: str) -> str:
     return embedlab_fake_provider
 
 
+def _checked(server: Any, spec: str) -> Iterator[Any]:
+    """Run ``server`` for the test; fail the test if a request broke ``spec``."""
+    with server:
+        yield server
+    assert not server.violations, f"requests broke {spec}: {server.violations}"
+
+
 @pytest.fixture
 def fake_cohere() -> Iterator[Any]:
     """A running fake Cohere server accepting ``app_models.COHERE_KEY``; the test fails if a
@@ -56,9 +63,7 @@ def fake_cohere() -> Iterator[Any]:
     from app_models import COHERE_KEY
     from fakes import FakeCohere
 
-    with FakeCohere(api_key=COHERE_KEY) as server:
-        yield server
-    assert not server.violations, f"requests broke the Cohere spec: {server.violations}"
+    yield from _checked(FakeCohere(api_key=COHERE_KEY), "the Cohere spec")
 
 
 @pytest.fixture
@@ -68,6 +73,4 @@ def fake_openai() -> Iterator[Any]:
     from app_models import OPENAI_KEY
     from fakes import FakeOpenAI
 
-    with FakeOpenAI(api_key=OPENAI_KEY) as server:
-        yield server
-    assert not server.violations, f"requests broke OpenAI's rules: {server.violations}"
+    yield from _checked(FakeOpenAI(api_key=OPENAI_KEY), "OpenAI's rules")

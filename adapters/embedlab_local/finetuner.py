@@ -1,6 +1,6 @@
 """``LocalFinetuner``: trains a sentence-transformers model's weights on labelled texts with
 ``SentenceTransformerTrainer``, a class-proxy loss and the group-by-label batch sampler, then
-stacks a linear head trained on the finetuned vectors (``stacked_head``)."""
+stacks the adapter's head trained on the finetuned vectors (``stacked_head``)."""
 
 from __future__ import annotations
 

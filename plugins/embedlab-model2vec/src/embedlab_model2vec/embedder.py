@@ -47,6 +47,7 @@ class Model2VecEmbedder(embedlab.Embedder):
         self._pca_dims = pca_dims
         self._store = Path(store).expanduser() if store is not None else None
         self._model: StaticModel | None = None
+        self._fallback: np.ndarray | None = None  # the unit row of a text with no known token
         self._revision: str | None = None
         self._lock = threading.Lock()
         self.dimension = self._declared_dimension()
@@ -113,8 +114,10 @@ class Model2VecEmbedder(embedlab.Embedder):
         # declared normalized, so give it the vocabulary's mean direction instead.
         empty = ~np.linalg.norm(vectors, axis=1).astype(bool)
         if empty.any():
-            mean = np.asarray(model.embedding, dtype=np.float64).mean(axis=0)
-            vectors[empty] = (mean / np.linalg.norm(mean)).astype(np.float32)
+            if self._fallback is None:  # computed once: the vocabulary does not change
+                mean = np.asarray(model.embedding, dtype=np.float64).mean(axis=0)
+                self._fallback = (mean / np.linalg.norm(mean)).astype(np.float32)
+            vectors[empty] = self._fallback
         return vectors
 
     def count_tokens(self, text: str) -> int:
