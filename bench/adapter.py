@@ -224,8 +224,8 @@ def sweep() -> None:
 def speed(rows: int, dim: int, n_classes: int) -> None:
     """Head training time on class-structured random vectors."""
     import numpy as np
+    from embedlab._finetuner import FinetuneConfig
     from embedlab.adapter.finetuner import _settings, _train
-    from embedlab.finetuner import FinetuneConfig
 
     rng = np.random.default_rng(0)
     centers = rng.normal(size=(n_classes, dim)).astype(np.float32)

@@ -2,7 +2,7 @@
 
 On CLINC150 train (15,000 rows, 150 intents) embedded with the default local model, flip
 1%, 3% and 10% of the labels at random (seeded; each flipped row gets another class, drawn
-uniformly) and audit each noisy copy with ``embedlab.label_audit.audit_vectors`` (5-fold
+uniformly) and audit each noisy copy with ``embedlab.audit_vectors`` (5-fold
 probe, cleanlab). Reports, per noise level:
 
 - ``recall``: share of the flipped rows the audit flags;
@@ -40,8 +40,7 @@ sys.path.insert(0, str(HERE))
 
 import embedlab  # noqa: E402
 from clinc_subset import DEFAULT_ROOT  # noqa: E402
-from embedlab.cache import EmbeddingCache  # noqa: E402
-from embedlab.label_audit import audit_vectors  # noqa: E402
+from embedlab import EmbeddingCache, audit_vectors  # noqa: E402
 
 CACHE = HERE / "_work" / "audit-cache.sqlite"
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 from embedlab import Embedder, EmbeddingCache
-from embedlab.cache import CacheNamespace
-from embedlab.throttle import RateLimiter
+from embedlab._transport.cache import CacheNamespace
+from embedlab._transport.throttle import RateLimiter
 
 DIM = 384
 

@@ -1,5 +1,5 @@
 """Which local finetuning method and settings win at which data size? Trains each candidate
-on one data set and scores it with the report's own evaluation (embedlab.evaluation: probe
+on one data set and scores it with the report's own evaluation (embedlab._evaluation: probe
 accuracy and macro-F1, k-NN accuracy, cosine silhouette on the held-out test split).
 
 Data sets (``--data``, repeatable):
@@ -48,7 +48,7 @@ sys.path.insert(0, str(HERE))
 
 import embedlab  # noqa: E402
 from clinc_subset import DEFAULT_ROOT, load_clinc_subset  # noqa: E402
-from embedlab.evaluation import evaluate  # noqa: E402
+from embedlab._evaluation import evaluate  # noqa: E402
 
 KEYS = ("accuracy", "f1_macro", "knn_accuracy", "silhouette", "log_loss")
 

@@ -16,8 +16,8 @@ import time
 
 import embedlab
 import numpy as np
-from embedlab.adapter.training import TrainingSettings, train_head
-from embedlab.evaluation import evaluate
+from embedlab._evaluation import evaluate
+from embedlab.adapter import TrainingSettings, train_head
 from finetune_sweep import KEYS, load
 
 

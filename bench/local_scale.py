@@ -20,7 +20,7 @@ import time
 
 import embedlab
 from clinc_subset import DEFAULT_ROOT
-from embedlab.evaluation import evaluate
+from embedlab._evaluation import evaluate
 
 
 def main() -> None:

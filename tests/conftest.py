@@ -27,7 +27,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.delenv("EMBEDLAB_CACHE_DIR", raising=False)
     monkeypatch.delenv("EMBEDLAB_PLUGINS", raising=False)
     monkeypatch.setenv("EMBEDLAB_PROGRESS", "0")
-    from embedlab import plugins
+    from embedlab import _plugins as plugins
 
     plugins.reset()
     yield home

@@ -6,8 +6,8 @@ from __future__ import annotations
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from embedlab.embedder import INPUT_TYPES
-from embedlab.errors import (
+from embedlab import (
+    INPUT_TYPES,
     ConfigurationError,
     InputTooLongError,
     MalformedResponseError,

@@ -18,6 +18,7 @@ from embedlab import (
     FinetuneConfig,
     FinetuneError,
     Finetuner,
+    read_card,
 )
 
 from .losses import DEFAULT_LOSS, LOSSES
@@ -278,8 +279,6 @@ class LocalFinetuner(Finetuner):
 
     def load(self, path: str | Path) -> LocalCustomModel:
         """The custom model saved in ``path`` (its weights load when first embedded with)."""
-        from embedlab.finetuner import read_card
-
         directory = Path(path).expanduser()
         card = read_card(directory)
         if card.get("provider") != "local" or card.get("method") != "full":

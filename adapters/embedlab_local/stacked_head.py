@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import torch
     from embedlab import Dataset
-    from embedlab.adapter.head import Head
+    from embedlab.adapter import Head
     from sentence_transformers import SentenceTransformer
 
 __all__ = ["HEADS", "HEAD_EPOCHS", "head_modules", "stack_head"]
@@ -63,7 +63,7 @@ def stack_head(model: SentenceTransformer, fit: Dataset, held_out: Dataset | Non
     """Train a ``kind`` head on ``model``'s vectors of ``fit`` (early-stopping on
     ``held_out``) and append it to ``model``; returns what the card records about it."""
     import numpy as np
-    from embedlab.adapter.training import TrainingSettings, train_head
+    from embedlab.adapter import TrainingSettings, train_head
     from sentence_transformers.sentence_transformer.modules import Normalize
 
     index = {label: i for i, label in enumerate(sorted(set(fit.labels)))}

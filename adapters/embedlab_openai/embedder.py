@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from embedlab.embedder import INPUT_TYPES
-from embedlab.errors import (
+from embedlab import (
+    INPUT_TYPES,
     BadRequestError,
     ConfigurationError,
     InputTooLongError,

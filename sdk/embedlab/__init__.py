@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._version import __version__
-from .dataset import Dataset, ValidationIssue, ValidationReport
-from .embedder import INPUT_TYPES, Embedder
-from .errors import (
+from ._custom_models import read_card
+from ._datasets.dataset import Dataset, ValidationIssue, ValidationReport
+from ._datasets.loaders import load_dataset
+from ._embedder import INPUT_TYPES, Embedder
+from ._errors import (
     AuthenticationError,
     BadRequestError,
     CacheDamagedError,
@@ -34,38 +35,42 @@ from .errors import (
     TransientError,
     UnknownProviderError,
 )
-from .finetuner import CustomModel, FinetuneConfig, Finetuner
+from ._finetuner import CustomModel, FinetuneConfig, Finetuner
+from ._lookup import get_embedder, get_finetuner, get_visualizer, load_custom_model, providers
+from ._moved import install as _install_old_paths
+from ._moved import moved_module as _moved_module
+from ._plugins import register_plugin, unregister_plugin
+from ._version import __version__
+from ._visualizer import Marker, Projection, Visualizer
 from .hookspecs import hookimpl
-from .lazy import lazy_exports
-from .loaders import load_dataset
-from .lookup import get_embedder, get_finetuner, get_visualizer, load_custom_model, providers
-from .visualizer import Marker, Projection, Visualizer
+from .lazy import lazy_exports as _lazy_exports
 
 if TYPE_CHECKING:
-    from .cache import EmbeddingCache
-    from .classification import classify
-    from .classifier import ClassificationHead, Prediction
-    from .comparison import Comparison, compare
+    from ._classification import classify
+    from ._classifier import ClassificationHead, Prediction
+    from ._compare.comparison import Comparison, compare
+    from ._datasets.sample import load_sample_dataset, sample_dataset_path
+    from ._label_audit import Audit, ClassOverlap, Suspect, audit, audit_vectors
+    from ._transport.cache import EmbeddingCache
     from .corpus import CorpusSummary, embed_corpus
-    from .label_audit import Audit, ClassOverlap, Suspect, audit
-    from .sample import load_sample_dataset, sample_dataset_path
 
 # Names whose modules pull in more (sqlite, the workflow): imported on first use.
 _LAZY = {
-    "EmbeddingCache": "embedlab.cache",
+    "EmbeddingCache": "embedlab._transport.cache",
     "embed_corpus": "embedlab.corpus",
     "CorpusSummary": "embedlab.corpus",
-    "compare": "embedlab.comparison",
-    "classify": "embedlab.classification",
-    "ClassificationHead": "embedlab.classifier",
-    "Prediction": "embedlab.classifier",
-    "audit": "embedlab.label_audit",
-    "Audit": "embedlab.label_audit",
-    "ClassOverlap": "embedlab.label_audit",
-    "Suspect": "embedlab.label_audit",
-    "Comparison": "embedlab.comparison",
-    "sample_dataset_path": "embedlab.sample",
-    "load_sample_dataset": "embedlab.sample",
+    "compare": "embedlab._compare.comparison",
+    "classify": "embedlab._classification",
+    "ClassificationHead": "embedlab._classifier",
+    "Prediction": "embedlab._classifier",
+    "audit": "embedlab._label_audit",
+    "audit_vectors": "embedlab._label_audit",
+    "Audit": "embedlab._label_audit",
+    "ClassOverlap": "embedlab._label_audit",
+    "Suspect": "embedlab._label_audit",
+    "Comparison": "embedlab._compare.comparison",
+    "sample_dataset_path": "embedlab._datasets.sample",
+    "load_sample_dataset": "embedlab._datasets.sample",
 }
 
 __all__ = [
@@ -110,6 +115,7 @@ __all__ = [
     "Visualizer",
     "__version__",
     "audit",
+    "audit_vectors",
     "classify",
     "compare",
     "embed_corpus",
@@ -121,7 +127,17 @@ __all__ = [
     "load_dataset",
     "load_sample_dataset",
     "providers",
+    "read_card",
+    "register_plugin",
     "sample_dataset_path",
+    "unregister_plugin",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
+_lazy_getattr, __dir__ = _lazy_exports(__name__, _LAZY)
+_install_old_paths()
+
+
+def __getattr__(name: str) -> object:
+    """A lazy export, or a module under its old public path (deprecated, see ``_moved``)."""
+    module = _moved_module(__name__, name)
+    return module if module is not None else _lazy_getattr(name)

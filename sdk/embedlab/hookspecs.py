@@ -1,6 +1,6 @@
 """The hooks a plugin implements. Each takes a ``register`` callback, so one plugin can
 register any number of things. Built-in providers, loaders and visualizers use the same
-hooks (see :mod:`embedlab.plugins`).
+hooks (see :mod:`embedlab._plugins`).
 
 Annotate your hook's ``register`` with the matching protocol (:class:`RegisterEmbedder`,
 :class:`RegisterFinetuner`, :class:`RegisterVisualizer`, :class:`RegisterDatasetLoader`)
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pluggy
 
 if TYPE_CHECKING:
-    from .dataset import Dataset
-    from .embedder import Embedder
-    from .finetuner import Finetuner
-    from .visualizer import Visualizer
+    from ._datasets.dataset import Dataset
+    from ._embedder import Embedder
+    from ._finetuner import Finetuner
+    from ._visualizer import Visualizer
 
 __all__ = [
     "Register",
@@ -80,7 +80,7 @@ def embedlab_register_embedders(register: RegisterEmbedder) -> None:
 
     Call ``register(name, factory, default_model=..., models=[...], requires=[...],
     install="pip install ...", description=..., finetune_note=...)`` once per provider.
-    ``factory(model, **options)`` returns an :class:`~embedlab.embedder.Embedder`; ``model``
+    ``factory(model, **options)`` returns an :class:`~embedlab.Embedder`; ``model``
     is the part after ``provider:``, or ``default_model`` when the user names the bare
     provider. The factory runs only when the provider is used, so the provider's SDK should
     be imported inside it. ``requires`` lists import names that must be present; when one is
@@ -94,7 +94,7 @@ def embedlab_register_finetuners(register: RegisterFinetuner) -> None:
 
     Call ``register(provider, factory, method="full"|"adapter", requires=[...],
     install=..., description=...)``. ``factory(provider=..., base_model=..., **options)``
-    returns a :class:`~embedlab.finetuner.Finetuner`. ``provider="*"`` offers the finetuner
+    returns a :class:`~embedlab.Finetuner`. ``provider="*"`` offers the finetuner
     for every provider (the adapter finetuner does).
     """
 
@@ -102,11 +102,11 @@ def embedlab_register_finetuners(register: RegisterFinetuner) -> None:
 @hookspec
 def embedlab_register_visualizers(register: RegisterVisualizer) -> None:
     """Register visualizers: ``register(name, factory, requires=[...], install=...,
-    description=...)``. ``factory()`` returns a :class:`~embedlab.visualizer.Visualizer`."""
+    description=...)``. ``factory()`` returns a :class:`~embedlab.Visualizer`."""
 
 
 @hookspec
 def embedlab_register_dataset_loaders(register: RegisterDatasetLoader) -> None:
     """Register dataset loaders: ``register(name, load, suffixes=[".csv"], requires=[...],
     install=..., description=...)``. ``load(path, **options)`` returns a
-    :class:`~embedlab.dataset.Dataset`."""
+    :class:`~embedlab.Dataset`."""

@@ -2,7 +2,7 @@
 :func:`error_for_status`, the one mapping from an HTTP status to embedlab's errors.
 
 Hosted providers differ in one place: the request that embeds a batch. The rest is here
-once: the API key from the environment (held as a :class:`~embedlab.secret.Secret`, never
+once: the API key from the environment (held as a :class:`~embedlab._secret.Secret`, never
 shown), the endpoint, a client made once and lazily, rate limits from the environment, the
 cache revision, and HTTP failures turned into embedlab's errors (which the pipeline retries
 or shows). A plugin writes :meth:`HostedEmbedder.send`; one built on a provider's own SDK
@@ -19,8 +19,8 @@ from collections.abc import Collection, Mapping, Sequence
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .embedder import Embedder
-from .errors import (
+from ._embedder import Embedder
+from ._errors import (
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
@@ -32,14 +32,14 @@ from .errors import (
     RateLimitError,
     ServiceUnavailableError,
 )
-from .retry_after import parse_retry_after
-from .secret import Secret, endpoint_digest, redact
+from ._secret import Secret, endpoint_digest, redact
+from ._transport.retry_after import parse_retry_after
 from .settings import env_rate
 
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["HostedEmbedder", "error_for_status", "error_message"]
+__all__ = ["AUTH_STATUSES", "HostedEmbedder", "error_for_status", "error_message"]
 
 #: Statuses that mean the key is missing, wrong or not allowed.
 AUTH_STATUSES: frozenset[int] = frozenset({401, 403})

@@ -35,7 +35,7 @@ def env_rate(name: str, default: float | None) -> float | None:
     """A per-minute limit from variable ``name``: a number of at least
     :data:`MIN_RATE_PER_MINUTE`, ``none`` (no limit), or ``default`` when unset. Lets a CLI
     user match a key's own limits without code."""
-    from .errors import ConfigurationError
+    from ._errors import ConfigurationError
 
     value = os.environ.get(name, "").strip().lower()
     if not value:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from embedlab import FinetuneConfig, get_finetuner
+from embedlab._finetuner import Finetuner
 from embedlab.adapter import AdapterFinetuner
-from embedlab.finetuner import Finetuner
 from embedlab.testing import FinetunerContract, use_fake_provider
 
 

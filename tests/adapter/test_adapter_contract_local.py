@@ -7,8 +7,8 @@ import importlib.util
 
 import pytest
 from embedlab import FinetuneConfig, get_finetuner
+from embedlab._finetuner import Finetuner
 from embedlab.adapter import AdapterFinetuner
-from embedlab.finetuner import Finetuner
 from embedlab.testing import FinetunerContract
 
 pytestmark = pytest.mark.skipif(

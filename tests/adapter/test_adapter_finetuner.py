@@ -23,8 +23,8 @@ from embedlab import (
     load_custom_model,
     providers,
 )
+from embedlab._finetuner import CARD_NAME
 from embedlab.adapter import AdapterFinetuner, AdapterModel
-from embedlab.finetuner import CARD_NAME
 from embedlab.testing import FakeEmbedder
 
 pytestmark = pytest.mark.usefixtures("fake_provider")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from embedlab._errors import ConfigurationError, FinetuneError
 from embedlab.adapter.head import Head, l2_normalize
-from embedlab.errors import ConfigurationError, FinetuneError
 
 
 @pytest.mark.parametrize("kind", ["linear", "mlp"])

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from embedlab.calibration import calibration
-from embedlab.classifier import UNCERTAIN, WEIGHTS_NAME, ClassificationHead, fit_head, read_head
-from embedlab.errors import ConfigurationError, DatasetError, ModelNotFoundError
-from embedlab.evaluation import make_probe, probe_features
+from embedlab._calibration import calibration
+from embedlab._classifier import UNCERTAIN, WEIGHTS_NAME, ClassificationHead, fit_head, read_head
+from embedlab._errors import ConfigurationError, DatasetError, ModelNotFoundError
+from embedlab._evaluation import make_probe, probe_features
 
 
 def _data(classes: int, rows: int = 120, dim: int = 12) -> tuple[np.ndarray, list[str]]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import embedlab
 import pytest
 from click.testing import CliRunner
+from embedlab._compare.highlight import tag
 from embedlab.cli import cli
-from embedlab.highlight import tag
 from PIL import Image
 
 NASTY = '<script>alert("x")</script> costs $5 & "more"'

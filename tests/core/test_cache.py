@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from embedlab import ConfigurationError, Embedder, EmbeddingCache
-from embedlab.cache import CacheNamespace, default_cache
+from embedlab._transport.cache import CacheNamespace, default_cache
 from embedlab.cli import cli
 
 NS = CacheNamespace("test", "model-a", "", "classification", 4)
@@ -173,7 +173,7 @@ def test_threads_share_one_cache(cache: EmbeddingCache) -> None:
 WRITER = """
 import sys
 import numpy as np
-from embedlab.cache import CacheNamespace, EmbeddingCache
+from embedlab._transport.cache import CacheNamespace, EmbeddingCache
 cache = EmbeddingCache(sys.argv[1])
 ns = CacheNamespace("test", "model-a", "", "classification", 4)
 who = sys.argv[2]

@@ -55,7 +55,7 @@ def sent(tmp_path: Path) -> list[str]:
 
 def cached(tmp_path: Path, texts: list[str]) -> set[str]:
     """The texts whose vectors are in the cache file."""
-    from embedlab.cache import CacheNamespace, EmbeddingCache
+    from embedlab._transport.cache import CacheNamespace, EmbeddingCache
 
     with EmbeddingCache(tmp_path / "cache.sqlite3") as cache:
         _, found = cache.get(CacheNamespace("test", "resume", "", "", 4), texts)

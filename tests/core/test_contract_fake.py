@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from embedlab.errors import BadRequestError, ConfigurationError, InputTooLongError
+from embedlab._errors import BadRequestError, ConfigurationError, InputTooLongError
 from embedlab.testing import EmbedderContract, FakeEmbedder
 
 SECRET = "sk-fake-0123456789abcdef"

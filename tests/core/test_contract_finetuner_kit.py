@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from embedlab import get_finetuner
-from embedlab.finetuner import Finetuner
+from embedlab._finetuner import Finetuner
 from embedlab.testing import FinetunerContract, use_plugin
 
 HERE = Path(__file__).resolve().parent

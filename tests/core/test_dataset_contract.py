@@ -10,7 +10,7 @@ from pathlib import Path
 
 import embedlab as el
 import pytest
-from embedlab import loaders
+from embedlab._datasets import loaders
 from embedlab.testing.loader_contract import DatasetLoaderContract, Loader, SampleWriter
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import embedlab as el
 import pytest
-from embedlab.errors import ConfigurationError, DatasetError
+from embedlab._errors import ConfigurationError, DatasetError
 
 GOOD = b"text,label\nhello there,greet\nbye now,leave\n"
 

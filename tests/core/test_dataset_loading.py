@@ -9,7 +9,7 @@ from typing import Any
 
 import embedlab as el
 import pytest
-from embedlab import plugins
+from embedlab import _plugins as plugins
 from embedlab.hookspecs import hookimpl
 
 ROWS = [

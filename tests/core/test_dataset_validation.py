@@ -6,7 +6,7 @@ from pathlib import Path
 
 import embedlab as el
 import pytest
-from embedlab.errors import ConfigurationError, DatasetValidationError
+from embedlab._errors import ConfigurationError, DatasetValidationError
 
 
 def _load(tmp_path: Path, body: str, name: str = "v.csv") -> el.Dataset:

@@ -80,18 +80,18 @@ def test_the_check_sees_a_lazy_cycle(tmp_path: Path) -> None:
 
 def test_embedlab_has_no_import_cycle() -> None:
     graph = import_graph(PACKAGE)
-    assert "embedlab.dataset" in graph and "embedlab.lookup" in graph
+    assert "embedlab._datasets.dataset" in graph and "embedlab._lookup" in graph
     cycle = _cycle(graph)
     assert not cycle, "import cycle: " + " -> ".join(cycle)
 
 
 @pytest.mark.parametrize(("module", "name", "home"), [
-    ("embedlab.dataset", "ValidationIssue", "embedlab.validation"),
-    ("embedlab.dataset", "ValidationReport", "embedlab.validation"),
-    ("embedlab.finetuner", "read_card", "embedlab.custom_models"),
-    ("embedlab.finetuner", "CARD_NAME", "embedlab.custom_models"),
-    ("embedlab.custom_models", "load_custom_model", "embedlab.lookup"),
-    ("embedlab", "load_custom_model", "embedlab.lookup"),
+    ("embedlab._datasets.dataset", "ValidationIssue", "embedlab._datasets.validation"),
+    ("embedlab._datasets.dataset", "ValidationReport", "embedlab._datasets.validation"),
+    ("embedlab._finetuner", "read_card", "embedlab._custom_models"),
+    ("embedlab._finetuner", "CARD_NAME", "embedlab._custom_models"),
+    ("embedlab._custom_models", "load_custom_model", "embedlab._lookup"),
+    ("embedlab", "load_custom_model", "embedlab._lookup"),
 ])
 def test_moved_names_still_import_from_their_old_module(module: str, name: str,
                                                         home: str) -> None:
@@ -102,7 +102,7 @@ def test_moved_names_still_import_from_their_old_module(module: str, name: str,
 
 
 def test_an_unknown_name_is_still_an_attribute_error() -> None:
-    import embedlab.custom_models as custom_models
+    import embedlab._custom_models as custom_models
 
     with pytest.raises(AttributeError, match="no_such_name"):
         custom_models.no_such_name  # noqa: B018

@@ -55,10 +55,10 @@ def test_packages_list_their_lazy_names(module: str) -> None:
 
 
 def test_embedlab_loads_the_workflow_only_when_asked() -> None:
-    code = ("import sys, embedlab; assert 'embedlab.comparison' not in sys.modules; "
+    code = ("import sys, embedlab; assert 'embedlab._compare.comparison' not in sys.modules; "
             "assert 'compare' in dir(embedlab); embedlab.compare; "
-            "assert 'embedlab.comparison' in sys.modules")
+            "assert 'embedlab._compare.comparison' in sys.modules")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert embedlab.compare is sys.modules["embedlab.comparison"].compare
+    assert embedlab.compare is sys.modules["embedlab._compare.comparison"].compare

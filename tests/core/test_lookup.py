@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from embedlab import get_embedder, get_finetuner, get_visualizer, providers
-from embedlab.errors import (
+from embedlab import (
     ConfigurationError,
     FinetuneNotSupportedError,
     UnknownProviderError,
+    get_embedder,
+    get_finetuner,
+    get_visualizer,
+    providers,
 )
+from embedlab._lookup import parse_name, visualizers
 from embedlab.hookspecs import hookimpl
-from embedlab.lookup import parse_name, visualizers
 from embedlab.testing import FakeEmbedder, use_plugin
 
 

@@ -22,8 +22,8 @@ from embedlab import (
     RateLimitError,
     ServiceUnavailableError,
 )
-from embedlab.cache import CacheNamespace
-from embedlab.pipeline import embed_texts, limiter_for, plan_batches
+from embedlab._transport.cache import CacheNamespace
+from embedlab._transport.pipeline import embed_texts, limiter_for, plan_batches
 from embedlab.progress import show_progress
 
 

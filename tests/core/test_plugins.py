@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from embedlab import get_embedder, get_finetuner, plugins, providers
+from embedlab import _plugins as plugins
+from embedlab import get_embedder, get_finetuner, providers
+from embedlab._errors import BrokenPluginError, ProviderUnavailableError, UnknownProviderError
+from embedlab._lookup import ProviderInfo
 from embedlab.cli import cli
-from embedlab.errors import BrokenPluginError, ProviderUnavailableError, UnknownProviderError
-from embedlab.lookup import ProviderInfo
 from embedlab.testing import FakeEmbedder, use_plugin
 
 HERE = Path(__file__).resolve().parent

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import embedlab
 import pytest
-from embedlab.lookup import ProviderSpec, provider_specs
-from embedlab.plan import plan_comparison
+from embedlab._compare.plan import plan_comparison
+from embedlab._lookup import ProviderSpec, provider_specs
 from embedlab.testing import use_fake_provider
 
 

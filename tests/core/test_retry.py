@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 
 import pytest
-from embedlab.errors import (
+from embedlab import (
     AuthenticationError,
     MalformedResponseError,
     ProviderTimeoutError,
@@ -14,7 +14,7 @@ from embedlab.errors import (
     ServiceUnavailableError,
     TransientError,
 )
-from embedlab.retry import RetryPolicy, call_with_retry
+from embedlab._transport.retry import RetryPolicy, call_with_retry
 
 
 def failing(errors: list[Exception], result: str = "ok") -> tuple[Callable[[], str], list[int]]:

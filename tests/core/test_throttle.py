@@ -6,7 +6,7 @@ import itertools
 import threading
 
 import pytest
-from embedlab.throttle import RateLimiter
+from embedlab._transport.throttle import RateLimiter
 
 
 class VirtualClock:

@@ -9,8 +9,8 @@ from pathlib import Path
 import embedlab
 import numpy as np
 import pytest
+from embedlab._errors import BadRequestError, ConfigurationError
 from embedlab.corpus.output import MANIFEST_NAME
-from embedlab.errors import BadRequestError, ConfigurationError
 from embedlab.testing import FakeEmbedder
 
 

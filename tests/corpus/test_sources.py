@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from embedlab._errors import DatasetError
 from embedlab.corpus.sources import blank_rows, discover, read_chunks
-from embedlab.errors import DatasetError
 
 
 def test_discover_a_directory_skips_private_files_and_names_by_relative_path(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 from click.testing import CliRunner
+from embedlab._visualizer import Projection
 from embedlab.cli import cli
-from embedlab.visualizer import Projection
 from embedlab.visualizers.png import PngVisualizer
 
 from .conftest import write_rows

@@ -10,7 +10,7 @@ from typing import Any
 
 import embedlab
 import pytest
-from embedlab.finetuner import CARD_NAME
+from embedlab._finetuner import CARD_NAME
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import embedlab
 import numpy as np
 import pytest
-from embedlab.cache import CacheNamespace, EmbeddingCache
+from embedlab._transport.cache import CacheNamespace, EmbeddingCache
 from embedlab.testing import FakeEmbedder
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from embedlab.cache import CACHE_FILENAME, EmbeddingCache
+from embedlab._transport.cache import CACHE_FILENAME, EmbeddingCache
 from embedlab.cli import cli
 from embedlab.settings import cache_dir
 from embedlab.testing import FakeEmbedder

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import embedlab
 import pytest
-from embedlab.custom_models import find_custom_model, remember_saved
+from embedlab._custom_models import find_custom_model, remember_saved
 
 
 @pytest.fixture

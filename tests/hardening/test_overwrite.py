@@ -7,8 +7,8 @@ from pathlib import Path
 import embedlab
 import pytest
 from click.testing import CliRunner
+from embedlab._manifest import MANIFEST_NAME, check_output_dir, foreign_files, staged_output
 from embedlab.cli import cli
-from embedlab.manifest import MANIFEST_NAME, check_output_dir, foreign_files, staged_output
 
 
 def _finetune(runner: CliRunner, data: Path, out: Path, *extra: str) -> object:

@@ -1,12 +1,12 @@
-"""One redaction (``embedlab.secret.redact``) for text and for options, and one rule for which
+"""One redaction (``embedlab._secret.redact``) for text and for options, and one rule for which
 names hold credentials, shared by what is shown (masked) and what an adapter card keeps
 (dropped)."""
 
 from __future__ import annotations
 
 import pytest
+from embedlab._secret import Secret, is_secret_name, redact, redact_options
 from embedlab.adapter.model import public_options
-from embedlab.secret import Secret, is_secret_name, redact, redact_options
 
 TOKEN = "tok9Qz7XvB2mK4pL"
 NAMES = ["api_key", "OPENAI_API_KEY", "apiKey", "auth_token", "Authorization",

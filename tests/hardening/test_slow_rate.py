@@ -10,8 +10,8 @@ from typing import ClassVar
 import embedlab
 import numpy as np
 import pytest
-from embedlab.embedder import Embedder
-from embedlab.errors import BadRequestError, ConfigurationError
+from embedlab._embedder import Embedder
+from embedlab._errors import BadRequestError, ConfigurationError
 
 
 @pytest.mark.parametrize("variable, provider", [

@@ -9,9 +9,9 @@ import embedlab
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from embedlab.cache import CacheNamespace, default_cache
+from embedlab._secret import redact, redact_options
+from embedlab._transport.cache import CacheNamespace, default_cache
 from embedlab.cli import cli
-from embedlab.secret import redact, redact_options
 
 TOKEN = "tok9Qz7XvB2mK4pL"
 URLS = [

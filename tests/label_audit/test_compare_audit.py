@@ -11,8 +11,8 @@ from typing import Any
 import embedlab
 import pytest
 from click.testing import CliRunner
+from embedlab._custom_models import find_custom_model
 from embedlab.cli import cli
-from embedlab.custom_models import find_custom_model
 from embedlab.testing import FakeEmbedder, use_plugin
 
 from ._data import FLIPS, clean_records, noisy_records, write_csv
@@ -164,7 +164,7 @@ def test_dry_run_tells_about_the_audit_and_the_clean_candidate(fake_provider: st
 
 
 def test_a_clean_full_finetune_embeds_twice_in_the_plan() -> None:
-    from embedlab.plan import ComparisonPlan
+    from embedlab._compare.plan import ComparisonPlan
 
     plan = ComparisonPlan(dataset="d", rows=10, classes={"a": 5, "b": 5}, train_rows=8,
                           test_rows=2, distinct_texts=10, baseline_model="m", max_batch_size=4,

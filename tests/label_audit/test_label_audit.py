@@ -12,7 +12,7 @@ from typing import Any
 
 import embedlab
 import pytest
-from embedlab.label_audit import SUSPECT_COLUMNS, audit_vectors
+from embedlab._label_audit import SUSPECT_COLUMNS, audit_vectors
 
 from ._data import FLIPS, VOCAB, clean_records, write_csv
 

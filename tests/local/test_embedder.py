@@ -178,7 +178,7 @@ def test_model_normalize_layer_wins_over_normalize_false() -> None:
 
 def test_embed_goes_through_the_pipeline_and_its_cache(embedder: LocalEmbedder) -> None:
     from embedlab import EmbeddingCache
-    from embedlab.cache import CacheNamespace
+    from embedlab._transport.cache import CacheNamespace
 
     texts = ["transfer money to my savings", "freeze my account"]
     cache = EmbeddingCache()

@@ -156,7 +156,7 @@ def test_model_names_and_listing(asgi: Callable[..., Any], tmp_path: Any,
 
 
 def test_provider_faults_get_openai_status_codes(asgi: Callable[..., Any]) -> None:
-    from embedlab.errors import (
+    from embedlab import (
         AuthenticationError,
         ProviderError,
         RateLimitError,

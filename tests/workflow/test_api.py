@@ -9,7 +9,8 @@ import sys
 def test_compare_stays_a_function_after_the_cli_and_modules_load() -> None:
     # A module named like a lazily exported function would replace it on import.
     code = (
-        "import embedlab.cli, embedlab.comparison, embedlab.report, embedlab.sample\n"
+        "import embedlab.cli, embedlab._compare.comparison, embedlab._compare.report\n"
+        "import embedlab._datasets.sample\n"
         "import embedlab\n"
         "from embedlab import compare, Comparison, sample_dataset_path\n"
         "assert callable(compare) and compare.__name__ == 'compare', compare\n"

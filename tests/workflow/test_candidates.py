@@ -11,8 +11,8 @@ from typing import Any
 import embedlab
 import pytest
 from click.testing import CliRunner
+from embedlab._errors import AuthenticationError, DatasetError
 from embedlab.cli import cli
-from embedlab.errors import AuthenticationError, DatasetError
 from embedlab.hookspecs import hookimpl
 from embedlab.testing import FakeEmbedder, use_fake_provider
 from embedlab.testing.temporary_plugins import use_plugin

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from embedlab.evaluation import METRIC_NAMES, evaluate
+from embedlab._evaluation import METRIC_NAMES, evaluate
 
 
 def _clusters(n_per_class: int, centers: np.ndarray, spread: float, seed: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from embedlab import ConfigurationError
-from embedlab.projection import PROJECTIONS, project
+from embedlab._compare.projection import PROJECTIONS, project
 from sklearn.metrics import silhouette_score
 
 

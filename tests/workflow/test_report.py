@@ -10,7 +10,7 @@ from typing import Any
 import embedlab
 import numpy as np
 import pytest
-from embedlab.evaluation import METRIC_NAMES
+from embedlab._evaluation import METRIC_NAMES
 from embedlab.visualizers import html as html_visualizer
 
 from .conftest import write_subset
@@ -257,8 +257,8 @@ class _VersionedPlugin:
 def test_versions_name_the_libraries_the_provider_registered() -> None:
     from importlib import metadata
 
-    from embedlab.plugins import register_plugin, unregister_plugin
-    from embedlab.report import collect_versions
+    from embedlab._compare.report import collect_versions
+    from embedlab._plugins import register_plugin, unregister_plugin
 
     register_plugin(_VersionedPlugin(), "versioned-test")
     try:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from embedlab._compare.report import check_requirements
+from embedlab._errors import ConfigurationError
 from embedlab.cli import cli
-from embedlab.errors import ConfigurationError
-from embedlab.report import check_requirements
 
 
 def _uninstall(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
@@ -51,12 +51,12 @@ def test_every_missing_library_is_named_once(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_cli_compare_fails_before_any_work(monkeypatch: pytest.MonkeyPatch, fake_provider: str,
                                            tiny_csv: Path, tmp_path: Path) -> None:
-    import embedlab.comparison
+    import embedlab._compare.comparison
 
     def started(*args: object, **kwargs: object) -> None:
         raise AssertionError("compare() started although a library it needs is missing")
 
-    monkeypatch.setattr(embedlab.comparison, "compare", started)
+    monkeypatch.setattr(embedlab._compare.comparison, "compare", started)
     _uninstall(monkeypatch, "umap")
     out = tmp_path / "run"
     result = CliRunner().invoke(cli, ["compare", str(tiny_csv), "-p", fake_provider,

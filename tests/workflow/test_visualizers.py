@@ -39,7 +39,7 @@ def _maps(n: int = 30) -> list[Projection]:
 
 
 def test_builtins_are_registered_through_the_hook() -> None:
-    from embedlab.lookup import visualizers
+    from embedlab._lookup import visualizers
 
     entries = {e.name: e for e in visualizers()}
     assert {"png", "html"} <= set(entries)
@@ -148,7 +148,7 @@ class _Page(HTMLParser):
 
 
 def test_html_escapes_hostile_labels_and_texts_everywhere() -> None:
-    from embedlab.visualizer import Marker
+    from embedlab._visualizer import Marker
 
     labels = ["ok", _HOSTILE] * 3
     texts = [f"{_HOSTILE} {i}" for i in range(6)]

@@ -4,6 +4,9 @@ Registered through the same hook a plugin uses, for provider ``"*"`` with method
 ``"adapter"``: providers without a finetuner of their own (Cohere, OpenAI, plugins) get it
 by default, and ``method="adapter"`` selects it for the others. Importing this package is
 cheap; numpy, torch and scikit-learn load when training or embedding starts.
+
+``Head``, ``TrainingSettings`` and ``train_head`` are part of the plugin-author API: a
+finetuner may stack the adapter's head on its own model (the local provider does).
 """
 
 from __future__ import annotations
@@ -17,13 +20,16 @@ if TYPE_CHECKING:
     from .finetuner import AdapterFinetuner
     from .head import Head
     from .model import AdapterEmbedder, AdapterModel
+    from .training import TrainingSettings, train_head
 
 __all__ = [
     "AdapterEmbedder",
     "AdapterFinetuner",
     "AdapterModel",
     "Head",
+    "TrainingSettings",
     "embedlab_register_finetuners",
+    "train_head",
 ]
 
 _LAZY = {
@@ -31,6 +37,8 @@ _LAZY = {
     "AdapterModel": "embedlab.adapter.model",
     "AdapterEmbedder": "embedlab.adapter.model",
     "Head": "embedlab.adapter.head",
+    "TrainingSettings": "embedlab.adapter.training",
+    "train_head": "embedlab.adapter.training",
 }
 
 

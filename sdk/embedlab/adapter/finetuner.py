@@ -14,9 +14,9 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, DatasetError, FinetuneError, ModelNotFoundError
-from ..finetuner import FinetuneConfig, Finetuner, read_card
-from ..secret import safe_identity
+from .._errors import ConfigurationError, DatasetError, FinetuneError, ModelNotFoundError
+from .._finetuner import FinetuneConfig, Finetuner, read_card
+from .._secret import safe_identity
 from .model import AdapterModel, public_options
 from .training import (
     TrainingResult,
@@ -28,8 +28,8 @@ from .training import (
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..dataset import Dataset
-    from ..embedder import Embedder
+    from .._datasets.dataset import Dataset
+    from .._embedder import Embedder
 
 __all__ = ["TRAINERS", "AdapterFinetuner", "default_trainer"]
 
@@ -86,7 +86,7 @@ class AdapterFinetuner(Finetuner):
     def base_embedder(self) -> Embedder:
         """The embedder whose vectors the head is trained on (built once)."""
         if self._embedder is None:
-            from ..lookup import get_embedder
+            from .._lookup import get_embedder
 
             name = f"{self._provider}:{self._base_model}" if self._base_model else self._provider
             self._embedder = get_embedder(name, **self._options)

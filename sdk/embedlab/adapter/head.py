@@ -53,7 +53,7 @@ class Head:
     tensors: Mapping[str, np.ndarray]
 
     def __post_init__(self) -> None:
-        from ..errors import FinetuneError
+        from .._errors import FinetuneError
 
         names = HEAD_KINDS.get(self.kind)
         if names is None:
@@ -77,7 +77,7 @@ class Head:
 
     def apply(self, x: np.ndarray) -> np.ndarray:
         """Map base embeddings (one per row) to L2-normalised adapted embeddings."""
-        from ..errors import ConfigurationError
+        from .._errors import ConfigurationError
 
         x = l2_normalize(x)
         if x.ndim != 2 or x.shape[1] != self.input_dim:

@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..embedder import Embedder
-from ..finetuner import CustomModel
-from ..secret import is_secret_name
+from .._embedder import Embedder
+from .._finetuner import CustomModel
+from .._secret import is_secret_name
 from .head import Head
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ FORMAT = "embedlab-adapter/1"
 
 def public_options(options: dict[str, Any]) -> dict[str, Any]:
     """The embedder options safe to write down and reuse at load: numbers and booleans under
-    names that are not a credential's (:func:`embedlab.secret.is_secret_name`). Strings are
+    names that are not a credential's (:func:`embedlab._secret.is_secret_name`). Strings are
     never kept: a redacted URL or header could not be used again."""
     return {k: v for k, v in options.items()
             if isinstance(v, (bool, int, float)) and not is_secret_name(k)}
@@ -126,8 +126,8 @@ class AdapterModel(CustomModel):
 
     def base_embedder(self) -> Embedder:
         """The base embedder: the one trained with, or rebuilt by name (once)."""
-        from ..errors import ConfigurationError
-        from ..lookup import get_embedder
+        from .._errors import ConfigurationError
+        from .._lookup import get_embedder
 
         if self._base is None:
             if self._base_factory is not None:
@@ -182,8 +182,8 @@ class AdapterModel(CustomModel):
              base_factory: Callable[[], Embedder] | None = None,
              base_options: dict[str, Any] | None = None) -> AdapterModel:
         """Rebuild a saved adapter from its directory and card, checking the weights."""
-        from ..card_schema import ADAPTER_CARD_SCHEMA, check_card, file_in_model
-        from ..errors import FinetuneError, ModelNotFoundError
+        from .._card_schema import ADAPTER_CARD_SCHEMA, check_card, file_in_model
+        from .._errors import FinetuneError, ModelNotFoundError
 
         directory = Path(path)
         check_card(card, directory / "embedlab.json", ADAPTER_CARD_SCHEMA)

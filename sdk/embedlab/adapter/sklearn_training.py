@@ -46,7 +46,7 @@ def train_linear_head(
     from sklearn.neural_network import MLPClassifier
     from threadpoolctl import threadpool_limits
 
-    from ..errors import ConfigurationError
+    from .._errors import ConfigurationError
     from ..progress import progress_bar
     from .head import l2_normalize
 

@@ -223,7 +223,7 @@ def train_head(
     import numpy as np
     import torch
 
-    from ..errors import ConfigurationError
+    from .._errors import ConfigurationError
 
     s = settings or TrainingSettings()
     if s.head not in HEAD_KINDS:
@@ -321,7 +321,7 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
 
 def _diverged(step: int, loss: float, learning_rate: float) -> None:
     """Stop a run whose loss went non-finite: nothing it trained is usable or saved."""
-    from ..errors import FinetuneError
+    from .._errors import FinetuneError
 
     raise FinetuneError(
         f"adapter training diverged: the loss was {loss} at step {step} with learning rate "

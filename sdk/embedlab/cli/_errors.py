@@ -24,11 +24,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reports_errors(func: F) -> F:
-    """Decorate a click command so an :class:`~embedlab.errors.EmbedlabError` ends it cleanly."""
+    """Decorate a click command so an :class:`~embedlab.EmbedlabError` ends it cleanly."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ..errors import ConfigurationError, DatasetError, EmbedlabError, ModelNotFoundError
+        from .._errors import ConfigurationError, DatasetError, EmbedlabError, ModelNotFoundError
 
         try:
             return func(*args, **kwargs)

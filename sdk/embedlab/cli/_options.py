@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..hyperparameters import MAX_LEARNING_RATE, MAX_SEED
+from .._hyperparameters import MAX_LEARNING_RATE, MAX_SEED
 
 __all__ = ["FiniteFloat", "TestSize", "compare_training_options", "dataset_options",
            "training_options"]

@@ -31,8 +31,8 @@ def cache() -> None:
 @reports_errors
 def info_command(as_json: bool) -> None:
     """Show the cache's path, its size on disk, and the vectors held per model."""
-    from ..cache import default_cache
-    from ..secret import redact
+    from .._secret import redact
+    from .._transport.cache import default_cache
 
     info = default_cache().info()
     if as_json:
@@ -68,7 +68,7 @@ def info_command(as_json: bool) -> None:
 @reports_errors
 def clear_command(model: str | None, yes: bool) -> None:
     """Delete cached vectors: all of them, or one model's or provider's."""
-    from ..cache import default_cache
+    from .._transport.cache import default_cache
 
     provider, name = None, None
     if model is not None:

@@ -54,7 +54,7 @@ def check(provider: str, model: str | None, finetune: str | None, max_texts: int
         click.echo("embedlab check: needs pytest; install it with: pip install pytest", err=True)
         sys.exit(4)
 
-    from ..lookup import parse_name
+    from .._lookup import parse_name
 
     name, given_model = parse_name(provider)
     target = f"{name}:{model or given_model}" if (model or given_model) else name
@@ -101,7 +101,7 @@ def _unusable(provider: str) -> str | None:
     """Why ``provider`` cannot be checked, or ``None`` when it can."""
     import warnings
 
-    from ..lookup import providers
+    from .._lookup import providers
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # broken plugins are reported below

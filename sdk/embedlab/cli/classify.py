@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 import click
 
 from .._atomic import atomic_open
-from ..embedder import INPUT_TYPES
+from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
 
 if TYPE_CHECKING:
-    from ..classifier import Prediction
+    from .._classifier import Prediction
 
 __all__ = ["classify_command"]
 
@@ -82,8 +82,8 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
     classes. A model saved by `embedlab finetune` or `embedlab compare` keeps its classifier;
     any other model (a base model such as `local`) needs --examples.
     """
-    from ..classification import classify
-    from ..errors import ConfigurationError
+    from .._classification import classify
+    from .._errors import ConfigurationError
     from .embed import _read_rows
 
     if out is not None:

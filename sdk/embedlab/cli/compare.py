@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..embedder import INPUT_TYPES
-from ..projection import PROJECTIONS
+from .._compare.projection import PROJECTIONS
+from .._embedder import INPUT_TYPES
 
 if TYPE_CHECKING:
-    from ..comparison import Comparison
+    from .._compare.comparison import Comparison
 from ._errors import reports_errors
 from ._options import TestSize, compare_training_options, dataset_options
 
@@ -85,12 +85,12 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
 
     Writes OUT/report.html, report.json, comparison.png, the embeddings and the custom model.
     """
-    from ..comparison import DEFAULT_VISUALIZERS, compare, load_for_comparison
-    from ..comparison_audit import audit_lines, audit_summary
-    from ..report import check_output_dir, check_requirements
-    from ..sample import sample_dataset_path
-    from ..splits import load_split_file
-    from ..steps import StepLog
+    from .._compare.comparison import DEFAULT_VISUALIZERS, compare, load_for_comparison
+    from .._compare.comparison_audit import audit_lines, audit_summary
+    from .._compare.report import check_output_dir, check_requirements
+    from .._compare.steps import StepLog
+    from .._datasets.sample import sample_dataset_path
+    from .._datasets.splits import load_split_file
 
     provider: str | list[str] = list(providers) if len(providers) > 1 else providers[0]
     method: str | list[str] | None = (list(methods) if len(methods) > 1
@@ -114,7 +114,7 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                                     if highlight_file is not None else [])]
 
     if dry_run:
-        from ..plan import plan_comparison
+        from .._compare.plan import plan_comparison
 
         data = load_for_comparison(dataset, text_column=text_column,
                                    label_column=label_column, encoding=encoding)

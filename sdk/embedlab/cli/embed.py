@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .._atomic import atomic_path
-from ..embedder import INPUT_TYPES
+from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ LISTED_ROWS = 10
 
 def _is_file_out(out: Path) -> bool:
     """Whether ``--out`` names one file (``.npy``/``.parquet``) rather than a directory."""
-    from ..errors import ConfigurationError
+    from .._errors import ConfigurationError
 
     suffix = out.suffix.lower()
     if suffix in FILE_SUFFIXES and not out.is_dir():
@@ -41,8 +41,8 @@ def _read_rows(source: str, text_column: str, id_column: str | None, encoding: s
                skip_blank: bool) -> tuple[list[str], list[str]]:
     """Ids and texts of every row of ``source``; blank rows are refused with their numbers
     unless ``skip_blank`` (then left out: the ids keep each vector's row)."""
+    from .._errors import DatasetError
     from ..corpus.sources import blank_rows, discover, read_chunks
-    from ..errors import DatasetError
 
     ids: list[str] = []
     texts: list[str] = []
@@ -71,8 +71,8 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
     """Write ``.npy`` (the matrix) or ``.parquet`` (id, text, embedding), atomically."""
     import numpy as np
 
+    from .._errors import ConfigurationError
     from ..corpus.output import check_out_path
-    from ..errors import ConfigurationError
 
     array = np.asarray(vectors, dtype=np.float32)
     check_out_path(out)
@@ -141,7 +141,7 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
     A .npy/.parquet --out keeps the rows' order; a directory --out streams a corpus of any
     size in bounded memory, resumes an interrupted run, and can run on Ray (--engine ray).
     """
-    from ..errors import ConfigurationError
+    from .._errors import ConfigurationError
 
     if texts and file is not None:
         raise ConfigurationError("give texts as arguments or --file, not both")
@@ -168,7 +168,7 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
     if skip_blank and out.suffix.lower() == ".npy":
         raise ConfigurationError("--skip-blank writes each vector's row id, which a .npy file "
                                  "cannot hold: use a .parquet --out or a directory")
-    from ..lookup import get_embedder
+    from .._lookup import get_embedder
 
     if file is not None:
         ids, items = _read_rows(file, text_column, id_column, encoding, skip_blank)

@@ -16,7 +16,7 @@ def providers_command(as_json: bool) -> None:
     """List providers: status, models, finetuning methods, plugin and where it comes from."""
     from dataclasses import asdict
 
-    from ..lookup import providers
+    from .._lookup import providers
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # failures are shown in the table instead

@@ -9,7 +9,7 @@ from types import FrameType
 
 import click
 
-from ..embedder import INPUT_TYPES
+from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
 
 __all__ = ["serve_command"]
@@ -26,7 +26,7 @@ def _is_loopback(host: str) -> bool:
 
 def _api_key(variable: str | None) -> str | None:
     """The key from environment variable ``variable`` (never printed), or ``None``."""
-    from ..errors import ConfigurationError
+    from .._errors import ConfigurationError
 
     if variable is None:
         return None
@@ -69,7 +69,7 @@ def serve_command(model: str, host: str, port: int, api_key_env: str | None,
     GET /health. Any OpenAI client can call it with base_url=http://HOST:PORT/v1.
 
     Stop it with Ctrl-C (or SIGTERM): requests in flight finish first."""
-    from ..errors import ProviderUnavailableError
+    from .._errors import ProviderUnavailableError
 
     key = _api_key(api_key_env)
     try:

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ..embedder import Embedder
-from ..errors import ConfigurationError
+from .._embedder import Embedder
+from .._errors import ConfigurationError
 from .summary import CorpusSummary
 
 if TYPE_CHECKING:
-    from ..cache import EmbeddingCache
+    from .._transport.cache import EmbeddingCache
 
 __all__ = ["DEFAULT_PART_ROWS", "CorpusSummary", "embed_corpus"]
 
@@ -26,7 +26,7 @@ DEFAULT_PART_ROWS = 10_000
 
 def _cache_path(cache: EmbeddingCache | bool | None) -> str | None:
     """Where Ray workers find the cache (``None``: they embed without one)."""
-    from ..cache import EmbeddingCache, default_cache
+    from .._transport.cache import EmbeddingCache, default_cache
     from ..settings import cache_enabled
 
     if cache is False or (cache is None and not cache_enabled()):

@@ -17,8 +17,8 @@ from .summary import CorpusSummary
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..cache import EmbeddingCache
-    from ..embedder import Embedder
+    from .._embedder import Embedder
+    from .._transport.cache import EmbeddingCache
 
 __all__ = ["request_rows", "run_local"]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._atomic import atomic_path, write_json
-from ..errors import ConfigurationError
+from .._errors import ConfigurationError
 
 if TYPE_CHECKING:
     import numpy as np

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError
+from .._errors import ConfigurationError
 from ..progress import show_progress
 from .local import request_rows
 from .output import OutputDir, file_metadata, vectors_table
@@ -30,7 +30,7 @@ from .summary import CorpusSummary
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from ..embedder import Embedder
+    from .._embedder import Embedder
 
 __all__ = ["EmbedActor", "run_ray", "share_limits"]
 
@@ -102,7 +102,7 @@ class EmbedActor:
         self.input_type = input_type
         self.cache: Any = False
         if cache_path is not None:
-            from ..cache import EmbeddingCache
+            from .._transport.cache import EmbeddingCache
 
             cache = EmbeddingCache(cache_path)
             try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DatasetError
+from .._errors import DatasetError
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..embedder import Embedder
-from ..errors import ConfigurationError
+from .._embedder import Embedder
+from .._errors import ConfigurationError
 
 __all__ = ["EmbedderSpec", "pack_directory", "unpack_directory"]
 
@@ -44,8 +44,8 @@ def unpack_directory(data: bytes, into: Path) -> Path:
 
 def _custom_model_dir(name: str) -> Path | None:
     """The directory of a saved custom model named by path, id or ``provider:PATH``."""
-    from ..custom_models import find_custom_model
-    from ..lookup import parse_name
+    from .._custom_models import find_custom_model
+    from .._lookup import parse_name
 
     found = find_custom_model(name)
     if found is None:
@@ -68,7 +68,7 @@ class EmbedderSpec:
     def from_model(cls, model: ModelArg, *, portable: bool) -> EmbedderSpec:
         """The spec for ``model``; ``portable`` (Ray) packs a custom model's directory and
         refuses an Embedder instance, which cannot be rebuilt elsewhere."""
-        from .. import plugins
+        from .. import _plugins as plugins
 
         shipped = plugins.in_process_plugins() if portable else {}
         if isinstance(model, Embedder):
@@ -89,8 +89,8 @@ class EmbedderSpec:
 
     def build(self) -> Embedder:
         """The embedder, built in this process."""
-        from .. import plugins
-        from ..lookup import get_embedder, load_custom_model
+        from .. import _plugins as plugins
+        from .._lookup import get_embedder, load_custom_model
 
         for name, plugin in self.plugins.items():
             plugins.register_plugin(plugin, name)

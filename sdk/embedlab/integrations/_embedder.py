@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..embedder import INPUT_TYPES, Embedder
-from ..errors import ConfigurationError
-from ..model_ref import ModelLike, model_label, resolve_embedder
+from .._embedder import INPUT_TYPES, Embedder
+from .._errors import ConfigurationError
+from .._model_ref import ModelLike, model_label, resolve_embedder
 
 if TYPE_CHECKING:
-    from ..cache import EmbeddingCache
+    from .._transport.cache import EmbeddingCache
 
 __all__ = ["ModelLike", "check_input_type", "embed_as_lists", "missing_framework",
            "model_label", "resolve_embedder"]

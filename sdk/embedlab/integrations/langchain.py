@@ -25,8 +25,8 @@ from ._embedder import (
 )
 
 if TYPE_CHECKING:
-    from ..cache import EmbeddingCache
-    from ..embedder import Embedder
+    from .._embedder import Embedder
+    from .._transport.cache import EmbeddingCache
 
 try:
     from langchain_core.embeddings import Embeddings

@@ -26,7 +26,7 @@ from ._embedder import (
 )
 
 if TYPE_CHECKING:
-    from ..embedder import Embedder
+    from .._embedder import Embedder
 
 try:
     from llama_index.core.base.embeddings.base import BaseEmbedding

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
+from .._classification import classifier_of
+from .._embedder import INPUT_TYPES
+from .._errors import ConfigurationError
+from .._model_ref import ModelLike, model_aliases, resolve_embedder
 from .._version import __version__
-from ..classification import classifier_of
-from ..embedder import INPUT_TYPES
-from ..errors import ConfigurationError
-from ..model_ref import ModelLike, model_aliases, resolve_embedder
 from .batcher import MicroBatcher
 from .errors import install_error_handlers
 from .routes import health, v1
 from .state import ServeState
 
 if TYPE_CHECKING:
-    from ..cache import EmbeddingCache
+    from .._transport.cache import EmbeddingCache
 
 __all__ = ["create_app"]
 

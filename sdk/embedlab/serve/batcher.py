@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..cache import EmbeddingCache
-    from ..embedder import Embedder
+    from .._embedder import Embedder
+    from .._transport.cache import EmbeddingCache
 
 __all__ = ["MicroBatcher"]
 
@@ -50,7 +50,7 @@ class MicroBatcher:
                  concurrency: int | None = None,
                  cache: EmbeddingCache | bool | None = None) -> None:
         if max_texts < 1 or max_wait < 0:
-            from ..errors import ConfigurationError
+            from .._errors import ConfigurationError
 
             raise ConfigurationError("max_texts must be at least 1 and max_wait at least 0")
         self.embedder = embedder

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
-from ..errors import EmbedlabError
+from .._errors import EmbedlabError
 from .auth import require_api_key
 from .errors import APIError, api_error_from
 from .schemas import MAX_INPUTS, ClassifyRequest, EmbeddingRequest

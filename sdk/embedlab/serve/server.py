@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..model_ref import ModelLike
+from .._model_ref import ModelLike
 
 __all__ = ["run_server"]
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 if TYPE_CHECKING:
-    from ..classifier import ClassificationHead
-    from ..embedder import Embedder
+    from .._classifier import ClassificationHead
+    from .._embedder import Embedder
     from .batcher import MicroBatcher
 
 __all__ = ["ServeState", "get_state"]

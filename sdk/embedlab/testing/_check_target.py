@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ..embedder import Embedder
-from ..finetuner import Finetuner
-from ..lookup import get_embedder, get_finetuner
+from .._embedder import Embedder
+from .._finetuner import Finetuner
+from .._lookup import get_embedder, get_finetuner
 from .embedder_contract import EmbedderContract
 from .finetuner_contract import FinetunerContract
 

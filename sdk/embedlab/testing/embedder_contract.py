@@ -23,9 +23,9 @@ Decisions the contract fixes for every provider:
   characters, and embedding each character is never what the caller meant. So does a list
   holding something other than ``str``: a caller's bug, not bad data.
 - An input type outside ``embedder.input_types`` raises
-  :class:`~embedlab.errors.ConfigurationError`.
+  :class:`~embedlab.ConfigurationError`.
 - Texts over ``max_input_length`` give a normal row when ``truncates`` is true, and
-  :class:`~embedlab.errors.InputTooLongError` when it is false. Truncating keeps the start:
+  :class:`~embedlab.InputTooLongError` when it is false. Truncating keeps the start:
   two texts that differ only past the limit give the same row.
 - ``revision`` is never empty: it goes into every cache key.
 - A ``normalized`` embedder never returns a zero row, not even for an emoji-only text.
@@ -39,8 +39,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ..embedder import INPUT_TYPES, Embedder
-from ..errors import ConfigurationError, EmbedlabError, InputTooLongError
+from .._embedder import INPUT_TYPES, Embedder
+from .._errors import ConfigurationError, EmbedlabError, InputTooLongError
 from ._home import IsolatedHome
 
 __all__ = ["EmbedderContract"]

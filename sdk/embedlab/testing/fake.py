@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..embedder import INPUT_TYPES, Embedder
-from ..errors import BadRequestError, ConfigurationError, InputTooLongError
+from .._embedder import INPUT_TYPES, Embedder
+from .._errors import BadRequestError, ConfigurationError, InputTooLongError
 
 if TYPE_CHECKING:
     import numpy as np

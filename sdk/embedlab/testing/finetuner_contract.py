@@ -26,12 +26,12 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from ..custom_models import load_custom_model
-from ..dataset import Dataset
-from ..embedder import Embedder
-from ..errors import ConfigurationError, EmbedlabError
-from ..finetuner import CARD_NAME, CustomModel, FinetuneConfig, Finetuner
-from ..lookup import get_embedder
+from .._custom_models import load_custom_model
+from .._datasets.dataset import Dataset
+from .._embedder import Embedder
+from .._errors import ConfigurationError, EmbedlabError
+from .._finetuner import CARD_NAME, CustomModel, FinetuneConfig, Finetuner
+from .._lookup import get_embedder
 from ._home import IsolatedHome
 
 __all__ = ["FinetunerContract", "sample_dataset"]

@@ -45,7 +45,7 @@ from typing import Any, Protocol
 
 import pytest
 
-from ..errors import (
+from .._errors import (
     AuthenticationError,
     BadRequestError,
     ProviderError,

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from ..dataset import Dataset
-from ..errors import DatasetError
+from .._datasets.dataset import Dataset
+from .._errors import DatasetError
 from ._home import IsolatedHome
 
 __all__ = ["DatasetLoaderContract", "Loader", "SampleWriter"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .. import plugins
+from .. import _plugins as plugins
 
 __all__ = ["use_fake_provider", "use_plugin"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ..visualizer import Projection, Visualizer
+from .._visualizer import Projection, Visualizer
 from ._home import IsolatedHome
 
 __all__ = ["HOSTILE_STRINGS", "VisualizerContract"]

@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..visualizer import Projection
+from .._visualizer import Projection
 
 __all__ = ["audit_sections", "suspect_marks"]
 

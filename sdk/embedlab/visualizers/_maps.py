@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..visualizer import Projection
+from .._visualizer import Projection
 from ._audit import suspect_marks
 from ._validate import checked_points
 

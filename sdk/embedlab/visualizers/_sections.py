@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..visualizer import Marker, Projection
+from .._visualizer import Marker, Projection
 from ._leaderboard import FOLD_CLASSES
 
 __all__ = ["calibration", "facts", "fmt", "highlights", "leak", "legend", "metric_rows",

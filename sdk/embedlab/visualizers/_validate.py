@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..visualizer import Projection
+from .._visualizer import Projection
 
 if TYPE_CHECKING:
     import numpy as np

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..visualizer import Projection, Visualizer
+from .._visualizer import Projection, Visualizer
 from . import _sections
 from ._audit import audit_sections
 from ._leaderboard import FOLD_CLASSES, confusion_section, leaderboard_section, per_class_section

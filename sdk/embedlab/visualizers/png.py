@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..visualizer import Projection, Visualizer
+from .._visualizer import Projection, Visualizer
 from ._palette import class_colors
 from ._validate import checked_points
 

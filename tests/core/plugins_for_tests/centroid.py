@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from embedlab import hookimpl
-from embedlab.dataset import Dataset
-from embedlab.embedder import Embedder
-from embedlab.errors import FinetuneError
-from embedlab.finetuner import CustomModel, FinetuneConfig, Finetuner, read_card
-from embedlab.lookup import get_embedder
+from embedlab import CustomModel, FinetuneConfig, Finetuner, hookimpl, read_card
+from embedlab._datasets.dataset import Dataset
+from embedlab._embedder import Embedder
+from embedlab._errors import FinetuneError
+from embedlab._lookup import get_embedder
 
 
 class CentroidEmbedder(Embedder):

@@ -1,0 +1,81 @@
+"""The JSON Schema a custom model's card (``embedlab.json``) must meet before it is used.
+
+A card is read from disk and may be damaged or hostile: ``{}``, a list, a missing key, a
+string where a number belongs, a ``base_model`` that names the model itself, or a
+``weights`` path that points outside the model's directory. Each is refused with a clear
+message naming the card and the fault, instead of a KeyError deep in a loader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ._errors import ModelNotFoundError
+
+__all__ = ["ADAPTER_CARD_SCHEMA", "CARD_SCHEMA", "check_card", "file_in_model"]
+
+_NAME = {"type": "string", "minLength": 1, "maxLength": 500}
+
+#: Keys every custom model's card has, whoever made it.
+CARD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "provider", "base_model", "method"],
+    "properties": {
+        "id": {**_NAME, "pattern": r"^[^/\\]+$"},
+        "provider": _NAME,
+        "base_model": _NAME,
+        "method": {"enum": ["full", "adapter"]},
+        "metrics": {"type": "object"},
+        "weights": {"type": "string"},
+    },
+}
+
+#: What the adapter finetuner's cards add.
+ADAPTER_CARD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["format", "head", "weights_sha256", "dimensions"],
+    "properties": {
+        "head": {"type": "string"},
+        "weights": {"type": "string", "minLength": 1},
+        "weights_sha256": {"type": "string", "pattern": "^[0-9a-f]{16,128}$"},
+        "input_type": {"type": ["string", "null"]},
+        "base_revision": {"type": "string"},
+        "base_options": {"type": "object"},
+        "dimensions": {
+            "type": "object", "required": ["base", "output"],
+            "properties": {"base": {"type": "integer", "minimum": 1},
+                           "output": {"type": "integer", "minimum": 1}},
+        },
+    },
+}
+
+
+def check_card(card: Any, where: str | Path, schema: dict[str, Any] = CARD_SCHEMA) -> None:
+    """Raise :class:`~embedlab.ModelNotFoundError` unless ``card`` meets ``schema``."""
+    from jsonschema import Draft202012Validator
+
+    errors = sorted(Draft202012Validator(schema).iter_errors(card),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        at = "/".join(str(p) for p in first.absolute_path) or "the top level"
+        raise ModelNotFoundError(
+            f"{where}: not a valid embedlab model card ({first.message} at {at}); save the "
+            "model again with embedlab")
+    if isinstance(card, dict) and card.get("base_model") == card.get("id"):
+        raise ModelNotFoundError(
+            f"{where}: the card's base_model names the model itself ({card['id']!r}); save "
+            "the model again with embedlab")
+
+
+def file_in_model(directory: str | Path, name: str, where: str | Path) -> Path:
+    """``directory / name``, refused unless it lies inside ``directory`` (no ``..``, no
+    absolute path, no link out)."""
+    root = Path(directory).resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        raise ModelNotFoundError(
+            f"{where}: the card names a file outside the model's directory ({name!r}); a "
+            "card may only name files inside it")
+    return path

@@ -1,0 +1,204 @@
+"""The cheap preview behind ``embedlab compare --dry-run``: what a comparison would do.
+
+It loads and validates the data, splits it, and counts the texts, batches and provider calls
+the run would make, without loading a model or calling a provider: embedders and finetuners
+are only constructed (cheap by the interface's contract), never asked to embed or train.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._datasets.dataset import Dataset
+
+__all__ = ["ComparisonPlan", "plan_comparison"]
+
+
+@dataclass
+class ComparisonPlan:
+    """What :func:`embedlab.compare` would do with these arguments."""
+
+    dataset: str
+    rows: int
+    classes: dict[str, int]
+    train_rows: int
+    test_rows: int
+    distinct_texts: int
+    baseline_model: str
+    max_batch_size: int
+    baseline_batches: int
+    method: str
+    #: 0 for an adapter: it reuses the cached baseline vectors.
+    custom_batches: int
+    #: True when the provider runs on this machine (its "calls" are local batches).
+    local: bool
+    out: str
+    warnings: list[str] = field(default_factory=list)
+    training: dict[str, Any] = field(default_factory=dict)
+    #: The label audit of the train split (baseline vectors: no provider call).
+    audit: bool = True
+    #: A second custom model trained without the rows the audit flags.
+    clean: bool = False
+    #: ``"file"`` when the test set is the user's own, ``"split"`` when split off the data.
+    test_source: str = "split"
+    validation_rows: int = 0
+    #: Distinct test texts also in train (leakage).
+    overlap: int = 0
+    #: Every candidate: provider, method, baseline model, and the calls, texts and tokens
+    #: it sends (a baseline's embedding counted once, on its provider's first candidate).
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    #: Pairs that cannot exist, with their reason.
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def provider_calls(self) -> int:
+        """Embedding requests (batches) the run makes, with an empty cache."""
+        if len(self.candidates) > 1:
+            return (sum(c["calls"] for c in self.candidates)
+                    + self.custom_batches * (1 if self.clean else 0))
+        return self.baseline_batches + self.custom_batches * (2 if self.clean else 1)
+
+    def _candidate_lines(self) -> list[str]:
+        lines = [f"{len(self.candidates)} candidates on one shared split, each provider's "
+                 "baseline embedded once:"]
+        for c in self.candidates:
+            tokens = "tokens n/a (local model)" if c["tokens"] is None else \
+                f"at most {c['tokens']} tokens"
+            lines.append(f"  {c['provider']} · {c['method']} (baseline {c['baseline_model']}):"
+                         f" {c['calls']} calls, {c['texts']} texts, {tokens}"
+                         + (" — its baseline's embedding is counted here"
+                            if c["embeds_baseline"] else ""))
+        lines += [f"  skipped: {line}" for line in self.skipped]
+        return lines
+
+    def lines(self) -> list[str]:
+        """The plan as human-readable lines."""
+        classes = ", ".join(f"{k} {v}" for k, v in self.classes.items())
+        custom = (f"embed {self.distinct_texts} texts with the custom model in "
+                  f"{self.custom_batches} batches")
+        if not self.custom_batches:
+            custom = (f"custom model: an adapter over the cached baseline vectors "
+                      f"({self.distinct_texts} texts, no further provider calls)")
+        training = ", ".join(f"{k} {v}" for k, v in self.training.items()) or "its defaults"
+        out = [
+            f"dataset: {self.dataset}: {self.rows} rows, {len(self.classes)} classes "
+            f"({classes})",
+            f"split: {self.train_rows} train rows, "
+            + (f"{self.validation_rows} validation rows (your file), "
+               if self.validation_rows else "")
+            + f"{self.test_rows} test rows"
+            + (" (your file)" if self.test_source == "file" else "")
+            + (f"; {self.overlap} test texts also in train (leakage)" if self.overlap else ""),
+            f"baseline: embed {self.distinct_texts} distinct texts with {self.baseline_model} "
+            f"in {self.baseline_batches} batches of up to {self.max_batch_size}",
+            f"finetune: method {self.method} on the {self.train_rows} train rows "
+            f"(training settings: {training})",
+            custom,
+            *self._audit_lines(),
+            *(self._candidate_lines() if len(self.candidates) > 1 else []),
+            f"provider calls (empty cache): at most {self.provider_calls} embedding requests"
+            + (" (run on this machine)" if self.local else "")
+            + "; texts already in the cache are not embedded again",
+            f"would write: {self.out}/ (report.html, report.json, comparison.png, "
+            "embeddings/, model/)",
+        ]
+        out += [f"warning: {w}" for w in self.warnings]
+        return out
+
+    def _audit_lines(self) -> list[str]:
+        if not self.audit:
+            return ["label audit: off (--no-audit)"]
+        lines = [f"label audit: the {self.train_rows} train rows, with the baseline vectors "
+                 "(no provider call); writes suspects.csv"]
+        if self.clean:
+            lines.append(f"clean candidate: a second {self.method} finetune without the rows "
+                         "the audit flags, scored on the same test split (model-clean/)")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy, with the derived provider-call count."""
+        from dataclasses import asdict
+
+        return {**asdict(self), "provider_calls": self.provider_calls}
+
+
+def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str | Path,
+                    baseline_model: str | None = None,
+                    method: str | Sequence[str] | None = None,
+                    test_size: float | int = 0.2, seed: int = 42,
+                    epochs: int | None = None, batch_size: int | None = None,
+                    max_steps: int | None = None,
+                    embedder_options: dict[str, Any] | None = None,
+                    audit: bool = True, clean: bool = False, test: Dataset | None = None,
+                    validation: Dataset | None = None) -> ComparisonPlan:
+    """Validate ``dataset`` and count the work ``compare`` would do; raises on bad data."""
+    from .._datasets.splits import make_splits
+    from .._errors import ConfigurationError
+    from .candidates import as_list, expand_candidates
+
+    if clean and not audit:
+        raise ConfigurationError("--clean trains without the rows the label audit flags: it "
+                                 "needs the audit; drop --no-audit")
+    baselines, candidates, skipped = expand_candidates(as_list(provider), as_list(method),
+                                                       baseline_model, embedder_options, None)
+    report = dataset.validate(test_size=None if test is not None else test_size)
+    report.raise_for_errors()
+    train, _, test, info = make_splits(dataset, test=test, validation=validation,
+                                       test_size=test_size, seed=seed)
+    embedder, finetuner = baselines[0].embedder.inner, candidates[0].finetuner
+    texts = list(dict.fromkeys([*train.texts, *test.texts]))
+    distinct = len(texts)
+    batches = math.ceil(distinct / max(1, embedder.max_batch_size))
+    planned = []
+    for cand in candidates:
+        inner = cand.baseline.embedder.inner
+        first = next(c for c in candidates if c.baseline is cand.baseline) is cand
+        base_calls = math.ceil(distinct / max(1, inner.max_batch_size)) if first else 0
+        own = 0 if cand.method == "adapter" else math.ceil(distinct / max(1, inner.max_batch_size))
+        sends = (distinct if first else 0) + (0 if cand.method == "adapter" else distinct)
+        planned.append({"provider": cand.provider, "method": cand.method,
+                        "baseline_model": inner.name, "calls": base_calls + own,
+                        "texts": sends, "tokens": _tokens(inner, texts, sends // max(1, distinct)),
+                        "embeds_baseline": first})
+    training = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
+                                  "max_steps": max_steps}.items() if v is not None}
+    return ComparisonPlan(
+        dataset=dataset.source or dataset.name,
+        rows=len(dataset),
+        classes=dict(dataset.describe()["class_counts"]),
+        train_rows=len(train),
+        test_rows=len(test),
+        distinct_texts=distinct,
+        baseline_model=embedder.name,
+        max_batch_size=embedder.max_batch_size,
+        baseline_batches=batches,
+        method=finetuner.method,
+        custom_batches=0 if finetuner.method == "adapter" else batches,
+        local=embedder.provider == "local",
+        out=str(Path(out).expanduser()),
+        warnings=[i.message for i in report.warnings],
+        training=training,
+        audit=audit,
+        clean=clean,
+        test_source=info.source,
+        validation_rows=info.validation,
+        overlap=info.overlap,
+        candidates=planned,
+        skipped=skipped,
+    )
+
+
+def _tokens(embedder: Any, texts: list[str], times: int) -> int | None:
+    """Tokens ``times`` passes over ``texts`` cost; ``None`` for a local model (counting
+    would load its tokenizer, which a dry run does not)."""
+    if embedder.provider == "local":
+        return None
+    try:
+        return times * sum(embedder.count_tokens(t) for t in texts)
+    except Exception:  # a tokenizer that cannot load offline: the plan goes on without it
+        return None

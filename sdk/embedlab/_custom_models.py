@@ -1,0 +1,117 @@
+"""Saved custom models on disk: the JSON card beside the weights (``embedlab.json``), and the
+small index under :func:`embedlab.settings.data_dir` that maps a model's id to where it was
+saved, so an id works from any directory and any process.
+
+This module reads and writes files only; loading a model with the finetuner that made it is
+a lookup (:func:`embedlab.load_custom_model`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._atomic import write_json
+from ._errors import ConfigurationError, ModelNotFoundError
+from .settings import data_dir
+
+if TYPE_CHECKING:
+    from ._finetuner import CustomModel
+
+__all__ = ["CARD_NAME", "check_provider", "find_custom_model", "read_card",
+           "remember_custom_model", "remember_saved", "write_card"]
+
+#: The file inside a saved custom model's directory that describes it.
+CARD_NAME = "embedlab.json"
+
+_lock = threading.Lock()
+
+
+# --- the card ------------------------------------------------------------------------------
+def read_card(path: str | Path) -> dict[str, Any]:
+    """Read and check the card of the custom model saved in directory ``path``."""
+    from ._card_schema import check_card
+
+    card_path = Path(path) / CARD_NAME
+    try:
+        data: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelNotFoundError(
+            f"{path}: no custom model here ({CARD_NAME} is missing); pass the directory "
+            "that embedlab saved the model into"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelNotFoundError(f"{card_path}: not valid JSON ({exc})") from None
+    check_card(data, card_path)
+    return data
+
+
+def write_card(directory: Path, card: dict[str, Any]) -> Path:
+    """Write ``card`` as the model card in ``directory`` and return its path."""
+    path = Path(directory) / CARD_NAME
+    path.write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
+    return path
+
+
+def check_provider(path: Path, provider: str, name: str) -> None:
+    """Refuse ``provider:NAME`` where the custom model saved at ``path`` was made with another
+    provider: loading it anyway would embed (and bill) with a provider the caller did not name."""
+    made_with = str(read_card(path).get("provider", ""))
+    if made_with != provider:
+        raise ConfigurationError(
+            f"{name}: this custom model was made with provider {made_with!r} (its card "
+            f"{path / CARD_NAME} says so), not {provider!r}; name it {made_with}:{name} "
+            f"or just {name}")
+
+
+# --- the index: id -> directory --------------------------------------------------------------
+def _index_path() -> Path:
+    return data_dir() / "models.json"
+
+
+def _read_index() -> dict[str, str]:
+    try:
+        data = json.loads(_index_path().read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def remember_custom_model(model_id: str, path: Path) -> None:
+    """Record where the model with ``model_id`` was saved (atomically)."""
+    with _lock:
+        index = _read_index()
+        index[model_id] = str(Path(path).resolve())
+        target = _index_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_json(target, index, indent=2, sort_keys=True)
+
+
+def remember_saved(model: CustomModel, path: Path) -> None:
+    """Point ``model`` and the index at ``path``, where the model's files now are (after a
+    save into a staging directory that was then renamed into place)."""
+    model.path = Path(path)
+    remember_custom_model(model.id, model.path)
+
+
+def find_custom_model(name: str | Path) -> Path | None:
+    """The directory of a saved custom model given its path or id, or ``None``."""
+    path = Path(name).expanduser()
+    if (path / CARD_NAME).is_file():
+        return path
+    recorded = _read_index().get(str(name))
+    if recorded and (Path(recorded) / CARD_NAME).is_file():
+        return Path(recorded)
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    """``load_custom_model`` moved to :mod:`embedlab._lookup` (it needs the finetuners); the
+    old import path still works, through the public package."""
+    if name == "load_custom_model":
+        from . import load_custom_model
+
+        return load_custom_model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

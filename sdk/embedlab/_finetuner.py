@@ -1,0 +1,205 @@
+"""The ``Finetuner`` interface and the ``CustomModel`` it produces.
+
+A finetuner trains on a labelled :class:`~embedlab.Dataset` and returns a
+:class:`CustomModel`: either ``full`` weight training (the provider's own model changes)
+or an ``adapter`` trained on top of frozen base embeddings. A custom model is saved as a
+directory holding its weights and a JSON card (``embedlab.json``), and is loaded again by
+path or id with :func:`embedlab.load_custom_model`. The card and the id index are
+:mod:`embedlab._custom_models`'s job.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+# Card I/O lives in custom_models; these names stay importable from here for plugins.
+from ._custom_models import CARD_NAME, read_card
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ._classifier import ClassificationHead, Prediction
+    from ._datasets.dataset import Dataset
+    from ._embedder import Embedder
+    from ._transport.cache import EmbeddingCache
+
+__all__ = ["CARD_NAME", "CustomModel", "FinetuneConfig", "Finetuner", "Method", "read_card"]
+
+Method = Literal["full", "adapter"]
+
+
+@dataclass
+class FinetuneConfig:
+    """Hyperparameters shared by finetuners. ``None`` means "the finetuner's default"."""
+
+    epochs: int | None = None
+    batch_size: int | None = None
+    learning_rate: float | None = None
+    max_steps: int | None = None
+    #: Fraction of the training data held out for early stopping when no validation set is given.
+    validation_size: float = 0.1
+    #: Epochs without improvement before stopping.
+    patience: int | None = None
+    #: Seconds of training after which a finetuner stops cleanly, keeping the best checkpoint
+    #: so far (the card records that it stopped early and why); ``None``: no limit.
+    time_budget: float | None = None
+    seed: int = 42
+    input_type: str | None = "classification"
+    progress: bool | None = None
+    #: Provider-specific options (loss name, head type, ...).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from ._hyperparameters import check_config
+
+        check_config(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy, for the model card and the report."""
+        return asdict(self)
+
+
+class CustomModel(ABC):
+    """A trained model: who made it, from what, how, and how it scored while training.
+
+    Subclasses implement :meth:`embedder` and :meth:`write_weights`; :meth:`save` writes the
+    weights and the card into a temporary directory and renames it into place, so an
+    interrupted save never leaves a directory that looks like a complete model.
+    """
+
+    #: Stable id, e.g. ``local-ft-3f2a9c1d0b7e``; also a name :func:`embedlab.get_embedder` takes.
+    id: str
+    #: Provider of the base model.
+    provider: str
+    #: Base model name.
+    base_model: str
+    #: ``"full"`` or ``"adapter"``.
+    method: str
+    #: Training metrics: per-epoch history and final values.
+    metrics: dict[str, Any]
+    #: Where it was last saved or loaded from.
+    path: Path | None = None
+    #: The classification head fitted on its training data (saved and loaded with the model;
+    #: see :mod:`embedlab._classifier`); ``None`` until fitted.
+    classifier: ClassificationHead | None = None
+    _classify_embedder: Embedder | None = None
+
+    @abstractmethod
+    def embedder(self) -> Embedder:
+        """An :class:`~embedlab.Embedder` that embeds with this model."""
+
+    @abstractmethod
+    def write_weights(self, directory: Path) -> None:
+        """Write the weights (safetensors) and anything else needed to load into ``directory``."""
+
+    def card(self) -> dict[str, Any]:
+        """The JSON card written beside the weights; subclasses add their own keys."""
+        from ._version import __version__
+
+        return {
+            "id": self.id,
+            "provider": self.provider,
+            "base_model": self.base_model,
+            "method": self.method,
+            "metrics": self.metrics,
+            "embedlab_version": __version__,
+            **({"classifier": self.classifier.card()} if self.classifier is not None else {}),
+        }
+
+    def save(self, path: str | Path, *, overwrite: bool = False, remember: bool = True) -> Path:
+        """Save into directory ``path`` and return it. An earlier model saved there is replaced
+        only with ``overwrite=True``; a directory holding files embedlab did not write is
+        refused (see :mod:`embedlab._manifest`). Weights holding NaN or inf are never saved.
+
+        ``remember`` records ``id -> path`` in the model index so the id works from any
+        process; a caller saving into a staging directory that moves afterwards passes
+        ``False`` and indexes the final place (:func:`embedlab._custom_models.remember_saved`).
+        """
+        from ._custom_models import remember_saved, write_card
+        from ._manifest import staged_output
+        from ._weights import check_finite_weights
+
+        target = Path(path).expanduser()
+        with staged_output(target, overwrite=overwrite, what="custom model") as tmp:
+            self.write_weights(tmp)
+            if self.classifier is not None:
+                self.classifier.write(tmp)
+            check_finite_weights(tmp, what=f"custom model {self.id}")
+            write_card(tmp, self.card())
+        if remember:
+            remember_saved(self, target)
+        else:
+            self.path = target
+        return target
+
+    def fit_classifier(self, train: Dataset, *, input_type: str | None = "classification",
+                       seed: int = 42, cache: EmbeddingCache | bool | None = None,
+                       progress: bool | None = None) -> ClassificationHead:
+        """Fit the classification head on ``train`` embedded with this model, keep it as
+        :attr:`classifier` (saved with the model) and return it."""
+        from ._classifier import fit_head
+
+        vectors = self.embedder().embed(list(train.texts), input_type, cache=cache,
+                                        progress=progress)
+        self.classifier = fit_head(vectors, train.labels, seed=seed, input_type=input_type,
+                                   fitted_on={"fingerprint": train.fingerprint})
+        return self.classifier
+
+    def classify(self, texts: Sequence[str], *, top_k: int = 3, threshold: float | None = None,
+                 cache: EmbeddingCache | bool | None = None,
+                 progress: bool | None = None) -> list[Prediction]:
+        """Label each text with the classification head: label, probability and the
+        ``top_k`` most probable classes; under ``threshold`` the label is ``"uncertain"``."""
+        if isinstance(texts, str):
+            raise TypeError("classify() takes a list of texts, not a str: pass [text]")
+        head = self.classifier if self.classifier is not None else self._saved_classifier()
+        items = list(texts)
+        if self._classify_embedder is None:  # built once: loading weights per call would dominate
+            self._classify_embedder = self.embedder()
+        vectors = self._classify_embedder.embed(items, head.input_type, cache=cache,
+                                                progress=progress)
+        return head.predict(vectors, items, top_k=top_k, threshold=threshold)
+
+    def _saved_classifier(self) -> ClassificationHead:
+        """The head saved beside the model, or a clear error saying how to get one."""
+        from ._classifier import read_head
+        from ._errors import ConfigurationError
+
+        card = read_card(self.path) if self.path is not None else {}
+        if "classifier" in card:
+            self.classifier = read_head(self.path or ".", card["classifier"])
+            return self.classifier
+        raise ConfigurationError(
+            f"custom model {self.id} has no classification head (it was saved before "
+            "embedlab kept one, or trained without `embedlab finetune`/compare); give labelled "
+            f"examples: `embedlab classify --model {self.id} --examples train.csv TEXT...`, or "
+            "in Python model.fit_classifier(dataset) then model.save(path, overwrite=True)")
+
+    def __repr__(self) -> str:
+        return (f"<{type(self).__name__} {self.id} {self.method} over "
+                f"{self.provider}:{self.base_model}>")
+
+
+class Finetuner(ABC):
+    """Trains a :class:`CustomModel` for one provider with one method."""
+
+    #: Provider this finetuner trains for (``"*"`` for any provider: the adapter finetuner).
+    provider: str = ""
+    #: ``"full"`` or ``"adapter"``.
+    method: str = "full"
+
+    @abstractmethod
+    def finetune(
+        self,
+        train: Dataset,
+        validation: Dataset | None = None,
+        config: FinetuneConfig | None = None,
+    ) -> CustomModel:
+        """Train on ``train`` (early-stopping on ``validation``) and return the custom model."""
+
+    @abstractmethod
+    def load(self, path: str | Path) -> CustomModel:
+        """Load a custom model this finetuner saved to ``path``."""

@@ -1,0 +1,210 @@
+"""What embedlab wrote into an output directory, so it replaces only its own files.
+
+Every directory embedlab saves (a report, a custom model) carries ``.embedlab-manifest.json``:
+the relative path, size and SHA-256 of each file it wrote. A directory may be replaced only
+when every file in it is listed there unchanged, and only when the caller asks
+(``overwrite=True`` / ``--overwrite``); anything else is refused with a message that says why.
+embedlab never deletes a file it did not write.
+
+Savers build their output in a hidden staging directory beside the target and publish it
+with :func:`staged_output`, which checks, swaps and removes only the old manifest's files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import sys
+import uuid
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ._atomic import write_json
+from ._errors import ConfigurationError
+
+__all__ = ["MANIFEST_NAME", "check_output_dir", "foreign_files", "read_manifest",
+           "staged_output", "write_manifest"]
+
+#: The manifest's file name inside every directory embedlab saves.
+MANIFEST_NAME = ".embedlab-manifest.json"
+_FORMAT = "embedlab-manifest/1"
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _files(directory: Path) -> Iterator[Path]:
+    """Every file (or link, or other non-directory) under ``directory``, sorted."""
+    for root, dirs, names in os.walk(directory):
+        dirs.sort()
+        for name in sorted(names):
+            yield Path(root) / name
+        for name in dirs:  # a link to a directory is not followed: it is an entry itself
+            if (Path(root) / name).is_symlink():
+                yield Path(root) / name
+
+
+def write_manifest(directory: str | Path, kind: str) -> Path:
+    """List every file under ``directory`` in its manifest (what embedlab wrote there)."""
+    from ._version import __version__
+
+    root = Path(directory)
+    files: dict[str, dict[str, Any]] = {}
+    for path in _files(root):
+        rel = path.relative_to(root).as_posix()
+        if rel == MANIFEST_NAME or path.is_symlink():
+            continue
+        files[rel] = {"size": path.stat().st_size, "sha256": _digest(path)}
+    return write_json(root / MANIFEST_NAME, {"format": _FORMAT, "kind": kind,
+                                             "embedlab": __version__, "files": files},
+                      indent=2)
+
+
+def read_manifest(directory: str | Path) -> dict[str, Any] | None:
+    """The manifest of ``directory``, or ``None`` when it has none (or not a readable one)."""
+    try:
+        data = json.loads((Path(directory) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != _FORMAT \
+            or not isinstance(data.get("files"), dict):
+        return None
+    return data
+
+
+def foreign_files(directory: str | Path) -> list[str]:
+    """Files under ``directory`` that embedlab did not write, or that changed since it did."""
+    root = Path(directory)
+    manifest = read_manifest(root)
+    listed: dict[str, Any] = manifest["files"] if manifest else {}
+    foreign = []
+    for path in _files(root):
+        rel = path.relative_to(root).as_posix()
+        if rel == MANIFEST_NAME and manifest is not None:
+            continue
+        entry = listed.get(rel)
+        if (entry is None or path.is_symlink() or not isinstance(entry, dict)
+                or path.stat().st_size != entry.get("size")
+                or _digest(path) != entry.get("sha256")):
+            foreign.append(rel)
+    return foreign
+
+
+def check_output_dir(target: str | Path, *, overwrite: bool = False,
+                     what: str = "output") -> None:
+    """Refuse ``target`` unless embedlab may write there: absent, empty, or (with
+    ``overwrite``) holding only files embedlab wrote, unchanged."""
+    path = Path(target).expanduser()
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise ConfigurationError(
+                    f"{path}: {parent} is a file, not a directory, so nothing can be saved "
+                    "under it; choose another output directory")
+            break
+    if path.is_symlink():
+        raise ConfigurationError(f"{path}: is a symbolic link; embedlab does not replace links. "
+                                 "Choose another output directory")
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise ConfigurationError(f"{path}: exists and is not a directory; choose another "
+                                 "output directory")
+    try:
+        empty = not any(path.iterdir())
+    except OSError as exc:
+        raise ConfigurationError(f"{path}: cannot be read ({exc.strerror}); choose another "
+                                 "output directory") from None
+    if empty:
+        return
+    if read_manifest(path) is None:
+        raise ConfigurationError(
+            f"{path}: the directory is not empty and was not written by embedlab (it has no "
+            f"{MANIFEST_NAME}); embedlab never replaces files it did not write. Choose "
+            "another output directory or empty this one")
+    foreign = foreign_files(path)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5
+                                          else "")
+        raise ConfigurationError(
+            f"{path}: holds {len(foreign)} file(s) embedlab did not write or that changed since "
+            f"it did ({shown}); embedlab replaces only its own files. Move them out or choose "
+            "another output directory")
+    if not overwrite:
+        raise ConfigurationError(
+            f"{path}: already holds an embedlab {what}; pass --overwrite (overwrite=True) to "
+            "replace it, or choose another output directory")
+
+
+def _remove_owned(old: Path) -> None:
+    """Delete the files ``old``'s manifest lists, then its empty directories, then ``old``."""
+    manifest = read_manifest(old)
+    for rel in (manifest or {}).get("files", {}):
+        with contextlib.suppress(OSError):
+            (old / rel).unlink()
+    with contextlib.suppress(OSError):
+        (old / MANIFEST_NAME).unlink()
+    for root, _dirs, _names in sorted(os.walk(old), key=lambda w: -len(w[0])):
+        with contextlib.suppress(OSError):
+            Path(root).rmdir()  # only succeeds when empty
+    if old.exists():
+        warnings.warn(f"{old}: left in place — it holds files embedlab did not write "
+                      "(added while saving)", RuntimeWarning, stacklevel=3)
+
+
+def _fsync_dir(path: Path) -> None:
+    if sys.platform == "win32":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def staged_output(target: str | Path, *, overwrite: bool = False,
+                  what: str = "output") -> Iterator[Path]:
+    """Yield a hidden staging directory beside ``target``; on success list its files in a
+    manifest and swap it into place (old embedlab files removed, nothing else touched); on
+    failure remove it. ``target`` is checked before and again at the swap."""
+    path = Path(target).expanduser()
+    check_output_dir(path, overwrite=overwrite, what=what)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.partial-{uuid.uuid4().hex[:8]}")
+        tmp.mkdir()
+    except OSError as exc:
+        raise ConfigurationError(f"{path}: cannot create the output directory "
+                                 f"({exc.strerror or exc}); choose another one") from None
+    try:
+        yield tmp
+        write_manifest(tmp, what)
+        check_output_dir(path, overwrite=overwrite, what=what)
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+        if path.exists():
+            old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex[:8]}")
+            path.rename(old)
+            try:
+                tmp.rename(path)
+            except BaseException:
+                old.rename(path)
+                raise
+            _remove_owned(old)
+        else:
+            tmp.rename(path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # our own staging directory, never the user's
+        raise

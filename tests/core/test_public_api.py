@@ -1,0 +1,121 @@
+"""The line between public and internal: what ``embedlab`` exports, the plugin-author API the
+first-party adapters and plugins keep to, and the old module paths that still import with a
+DeprecationWarning (``embedlab._moved``)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import embedlab
+import pytest
+from embedlab._moved import MOVED
+
+REPO = Path(__file__).resolve().parents[2]
+#: The modules a plugin may import (docs/plugins.md, "The plugin-author API").
+PLUGIN_API = {"embedlab", "embedlab.hookspecs", "embedlab.hosted", "embedlab.settings",
+              "embedlab.progress", "embedlab.lazy", "embedlab.adapter", "embedlab.testing"}
+
+
+#: Exports that are values, not functions or classes.
+VALUES = {"__version__", "INPUT_TYPES", "hookimpl"}
+
+
+@pytest.mark.parametrize("name", sorted(set(embedlab.__all__) - VALUES))
+def test_every_export_is_embedlabs_own_function_or_class(name: str) -> None:
+    value = getattr(embedlab, name)
+    assert getattr(value, "__name__", None) == name
+    assert value.__module__.split(".")[0] == "embedlab", value.__module__
+
+
+def test_the_top_level_namespace_holds_only_public_names_and_the_public_modules() -> None:
+    # ``annotations`` and ``TYPE_CHECKING``: the __future__ import and typing's flag.
+    public = {n for n in dir(embedlab) if not n.startswith("_")} - {"annotations",
+                                                                     "TYPE_CHECKING"}
+    modules = {n for n in public if isinstance(getattr(embedlab, n), type(embedlab))}
+    assert public - modules == set(embedlab.__all__) - {"__version__"}
+    # Subpackages and modules bound by importing them; none of them is an old path.
+    assert not {f"embedlab.{m}" for m in modules} & set(MOVED)
+
+
+def _imports(path: Path) -> set[str]:
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return {m for m in modules if m.split(".")[0] == "embedlab"}
+
+
+def _plugin_sources() -> list[Path]:
+    roots = [REPO / "adapters", REPO / "plugins" / "embedlab-model2vec" / "src"]
+    return sorted(p for root in roots for p in root.rglob("*.py"))
+
+
+def test_first_party_plugins_use_only_the_plugin_author_api() -> None:
+    sources = _plugin_sources()
+    assert len(sources) > 10, "the adapters were not found"
+    outside = {f"{p.relative_to(REPO)}: {m}" for p in sources for m in _imports(p)
+               if m not in PLUGIN_API and not m.startswith("embedlab.testing.")}
+    assert not outside, "imports beyond the plugin-author API:\n" + "\n".join(sorted(outside))
+
+
+def test_every_plugin_api_module_is_named_in_the_plugin_guide() -> None:
+    guide = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = guide.split("## The plugin-author API", 1)[1].split("\n## ", 1)[0]
+    assert all(f"`{module}`" in section for module in PLUGIN_API), section
+
+
+@pytest.mark.parametrize("old", sorted(MOVED))
+def test_an_old_module_path_imports_the_same_module_with_a_warning(old: str) -> None:
+    new = importlib.import_module(MOVED[old])
+    sys.modules.pop(old, None)
+    with pytest.warns(DeprecationWarning, match=rf"{old} is internal .*now {MOVED[old]}") as seen:
+        module = importlib.import_module(old)
+    assert module is new
+    assert new.__spec__ is not None and new.__spec__.name == MOVED[old]  # left as it was
+    assert seen[0].filename == __file__  # the warning points at the importing line
+
+
+def test_old_imports_and_attributes_keep_working() -> None:
+    code = (
+        "import warnings, sys\n"
+        "warnings.simplefilter('error')\n"
+        "import embedlab\n"
+        "try:\n"
+        "    from embedlab.errors import RateLimitError\n"
+        "except DeprecationWarning as w:\n"
+        "    print('import:', w)\n"
+        "warnings.simplefilter('ignore')\n"
+        "from embedlab.errors import RateLimitError\n"
+        "assert RateLimitError is embedlab.RateLimitError\n"
+        "assert embedlab.pipeline is sys.modules['embedlab._transport.pipeline']\n"
+        "from embedlab import secret\n"
+        "assert secret is sys.modules['embedlab._secret']\n"
+        "try:\n"
+        "    embedlab.no_such_module\n"
+        "except AttributeError as e:\n"
+        "    print('attr:', e)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "import: embedlab.errors is internal since embedlab 0.2" in proc.stdout
+    assert "attr: module 'embedlab' has no attribute 'no_such_module'" in proc.stdout
+
+
+def test_the_old_path_finder_answers_only_for_old_paths() -> None:
+    from embedlab._moved import _FINDER
+
+    assert _FINDER.find_spec("embedlab.errors") is not None
+    assert _FINDER.find_spec("embedlab.hookspecs") is None
+    assert _FINDER.find_spec("json") is None
+    assert sum(finder is _FINDER for finder in sys.meta_path) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        importlib.import_module("embedlab.hookspecs")  # public: no warning
