@@ -42,6 +42,7 @@ class LocalEmbedder(Embedder):
 
     provider = "local"
     max_concurrency = 1
+    runs_locally = True
     truncates = True
 
     def __init__(self, model: str | None = None, *, device: str | None = None,

@@ -60,6 +60,9 @@ class Embedder(ABC):
       for its length: ``True`` promises never (whatever limit the model has is applied by
       cutting); ``False`` warns that the provider may refuse one with that error.
     - ``normalized`` (``False``): whether every row has unit L2 norm.
+    - ``runs_locally`` (``False``): whether :meth:`embed_batch` computes on this machine (an
+      in-process model) rather than calling a service: its calls cost nothing, and a dry run
+      counts no tokens for it (counting could load a tokenizer).
     - ``revision`` (``""``): what identifies the exact vectors beyond provider and model;
       part of every cache key, so a custom model never shares cached vectors with its base.
       A weights hash or version for a local model; a custom model's fingerprint; for a
@@ -87,6 +90,7 @@ class Embedder(ABC):
     max_input_length: int | None = None
     truncates: bool = True
     normalized: bool = False
+    runs_locally: bool = False
     revision: str = ""
 
     @abstractmethod

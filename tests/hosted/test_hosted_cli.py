@@ -53,6 +53,25 @@ def test_compare_with_openai_from_the_cli(fake_openai: FakeOpenAI, openai_key: s
     _assert_no_key(tmp_path / "run", openai_key)
 
 
+def test_a_hosted_dry_run_counts_tokens_and_sends_nothing(
+        fake_openai: FakeOpenAI, openai_key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hosted provider's calls are not "run on this machine", and its tokens are counted
+    (with the tokenizer, offline), both without a request."""
+    monkeypatch.setenv("OPENAI_API_KEY", openai_key)
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    result = CliRunner().invoke(cli, ["compare", "--provider", "openai:text-embedding-3-small",
+                                      "-p", "local", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    # One of the two candidates calls a service: the total is not said to run here.
+    assert "run on this machine" not in result.stdout.split("provider calls")[1].split("\n")[0]
+    openai_line, local_line = (next(line for line in result.stdout.splitlines()
+                                    if line.strip().startswith(name))
+                               for name in ("openai", "local"))
+    assert "tokens n/a" not in openai_line and " tokens" in openai_line, openai_line
+    assert "tokens n/a (runs on this machine)" in local_line, local_line
+    assert not fake_openai.requests
+
+
 @pytest.mark.parametrize(("provider", "variable"), [("cohere", "CO_API_KEY"),
                                                     ("openai", "OPENAI_API_KEY")])
 def test_compare_without_a_key_says_which_variable_to_set(provider: str, variable: str,

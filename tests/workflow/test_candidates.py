@@ -47,6 +47,7 @@ class _Counted:
     def embedlab_register_embedders(self, register: Any) -> None:
         class Counted(FakeEmbedder):
             provider = "counted"
+            runs_locally = False  # stands in for a billed service: a dry run counts tokens
 
         def counted(model: str, **options: Any) -> FakeEmbedder:
             embedder = Counted(model, **options)

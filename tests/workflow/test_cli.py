@@ -68,6 +68,8 @@ def test_dry_run_counts_the_work_and_writes_nothing(runner: CliRunner, fake_prov
     text = runner.invoke(cli, ["compare", str(tiny_csv), "-p", fake_provider, "--out",
                                str(out), "--dry-run"])
     assert "would write: " + str(out) in text.stdout and not out.exists()
+    # The fake embedder declares runs_locally: its calls are said to cost nothing.
+    assert "embedding requests (run on this machine)" in text.stdout
 
 
 def test_dry_run_on_the_sample_loads_no_model() -> None:

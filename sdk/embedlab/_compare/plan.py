@@ -67,7 +67,7 @@ class ComparisonPlan:
         lines = [f"{len(self.candidates)} candidates on one shared split, each provider's "
                  "baseline embedded once:"]
         for c in self.candidates:
-            tokens = "tokens n/a (local model)" if c["tokens"] is None else \
+            tokens = "tokens n/a (runs on this machine)" if c["tokens"] is None else \
                 f"at most {c['tokens']} tokens"
             lines.append(f"  {c['provider']} · {c['method']} (baseline {c['baseline_model']}):"
                          f" {c['calls']} calls, {c['texts']} texts, {tokens}"
@@ -179,7 +179,7 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
         baseline_batches=batches,
         method=finetuner.method,
         custom_batches=0 if finetuner.method == "adapter" else batches,
-        local=embedder.provider == "local",
+        local=all(c.baseline.embedder.inner.runs_locally for c in candidates),
         out=str(Path(out).expanduser()),
         warnings=[i.message for i in report.warnings],
         training=training,
@@ -194,9 +194,9 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
 
 
 def _tokens(embedder: Any, texts: list[str], times: int) -> int | None:
-    """Tokens ``times`` passes over ``texts`` cost; ``None`` for a local model (counting
-    would load its tokenizer, which a dry run does not)."""
-    if embedder.provider == "local":
+    """Tokens ``times`` passes over ``texts`` cost; ``None`` for a model that runs on this
+    machine (counting would load its tokenizer, which a dry run does not)."""
+    if embedder.runs_locally:
         return None
     try:
         return times * sum(embedder.count_tokens(t) for t in texts)

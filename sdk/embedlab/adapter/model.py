@@ -68,6 +68,7 @@ class AdapterEmbedder(Embedder):
         self.max_batch_size = max(int(base.max_batch_size), 512)
         self.max_input_length = base.max_input_length
         self.truncates = base.truncates
+        self.runs_locally = base.runs_locally
 
     def count_tokens(self, text: str) -> int:
         """The base model's count: it is the base that reads the text."""

@@ -146,6 +146,7 @@ class EmbedderContract(IsolatedHome):
                 or embedder.default_input_type in embedder.input_types)
         assert isinstance(embedder.revision, str)
         assert embedder.max_input_length is None or embedder.max_input_length >= 1
+        assert isinstance(embedder.runs_locally, bool)
 
     def test_revision_is_not_empty(self, embedder: Embedder) -> None:
         assert isinstance(embedder.revision, str) and embedder.revision.strip(), (

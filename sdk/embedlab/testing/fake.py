@@ -61,6 +61,7 @@ class FakeEmbedder(Embedder):
 
     provider = "fake"
     normalized = True
+    runs_locally = True
     input_types = frozenset(INPUT_TYPES)
 
     def __init__(

@@ -258,6 +258,10 @@ class HostedEmbedderContract(EmbedderContract):
         for path in files:
             assert api_key.encode() not in path.read_bytes(), f"the key is in {path}"
 
+    def test_does_not_claim_to_run_locally(self, make_embedder: Make) -> None:
+        # A dry run would otherwise call its requests free and skip counting their tokens.
+        assert make_embedder().runs_locally is False
+
     def test_revision_tells_endpoints_apart_without_their_text(self, make_embedder: Make
                                                                ) -> None:
         here = make_embedder()

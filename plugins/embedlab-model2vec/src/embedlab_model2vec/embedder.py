@@ -30,6 +30,7 @@ class Model2VecEmbedder(embedlab.Embedder):
 
     provider = "model2vec"
     max_concurrency = 1
+    runs_locally = True
     truncates = True
     normalized = True
     max_input_length = MAX_TOKENS
