@@ -42,6 +42,14 @@ def test_the_top_level_namespace_holds_only_public_names_and_the_public_modules(
     assert not {f"embedlab.{m}" for m in modules} & set(MOVED)
 
 
+def _python(code: str) -> str:
+    """Run ``code`` in a fresh interpreter (nothing imported yet); its stdout."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
 def _imports(path: Path) -> set[str]:
     modules: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -102,11 +110,23 @@ def test_old_imports_and_attributes_keep_working() -> None:
         "except AttributeError as e:\n"
         "    print('attr:', e)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert "import: embedlab.errors is internal since embedlab 0.2" in proc.stdout
-    assert "attr: module 'embedlab' has no attribute 'no_such_module'" in proc.stdout
+    out = _python(code)
+    assert "import: embedlab.errors is internal since embedlab 0.2" in out
+    assert "attr: module 'embedlab' has no attribute 'no_such_module'" in out
+
+
+def test_compare_stays_a_function_after_the_cli_and_modules_load() -> None:
+    # A module named like a lazily exported function would replace it on import.
+    _python(
+        "import embedlab.cli, embedlab._compare.comparison, embedlab._compare.report\n"
+        "import embedlab._datasets.sample\n"
+        "import embedlab\n"
+        "from embedlab import compare, Comparison, sample_dataset_path\n"
+        "assert callable(compare) and compare.__name__ == 'compare', compare\n"
+        "assert embedlab.compare is compare\n"
+        "assert isinstance(Comparison, type)\n"
+        "assert sample_dataset_path().name == 'airline_intents.csv'\n"
+    )
 
 
 def test_the_old_path_finder_answers_only_for_old_paths() -> None:
