@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from .candidates import Baseline, Candidate
     from .comparison_audit import CleanCandidate
 
-__all__ = ["DEFAULT_VISUALIZERS", "Comparison", "compare", "load_for_comparison"]
+__all__ = ["DEFAULT_VISUALIZERS", "Comparison", "compare", "load_comparison_inputs",
+           "load_for_comparison"]
 
 #: Visualizers ``Comparison.save`` renders unless told otherwise.
 DEFAULT_VISUALIZERS: tuple[str, ...] = ("png", "html")
@@ -162,6 +163,23 @@ def load_for_comparison(dataset: Dataset | str | Path | Any, *, text_column: str
                         encoding=encoding)
 
 
+def load_comparison_inputs(dataset: Dataset | str | Path | Any, *, test: Any = None,
+                           validation: Any = None, text_column: str = "text",
+                           label_column: str = "label", encoding: str = "utf-8"
+                           ) -> tuple[Dataset, dict[str, Dataset]]:
+    """The training data (see :func:`load_for_comparison`) and the user's own ``test`` and
+    ``validation`` sets, keyed by ``"test"`` / ``"validation"`` where given."""
+    from .._datasets.splits import load_split_file
+
+    data = load_for_comparison(dataset, text_column=text_column, label_column=label_column,
+                               encoding=encoding)
+    given = {what: load_split_file(source, what, text_column=text_column,
+                                   label_column=label_column, encoding=encoding)
+             for what, source in (("test", test), ("validation", validation))
+             if source is not None}
+    return data, given
+
+
 def compare(
     dataset: Dataset | str | Path | Any = None,
     provider: str | Sequence[str] = "local",
@@ -228,7 +246,7 @@ def compare(
 
     import numpy as np
 
-    from .._datasets.splits import load_split_file, make_splits
+    from .._datasets.splits import make_splits
     from .._errors import ConfigurationError, FinetuneError
     from .._finetuner import FinetuneConfig
     from .._visualizer import Projection
@@ -262,12 +280,9 @@ def compare(
     if dataset is None:
         log.say("no dataset given: using the shipped airline-intents sample")
     with log.step("load"):
-        data = load_for_comparison(dataset, text_column=text_column,
-                                   label_column=label_column, encoding=encoding)
-        given = {what: load_split_file(source, what, text_column=text_column,
-                                       label_column=label_column, encoding=encoding)
-                 for what, source in (("test", test), ("validation", validation))
-                 if source is not None}
+        data, given = load_comparison_inputs(dataset, test=test, validation=validation,
+                                             text_column=text_column,
+                                             label_column=label_column, encoding=encoding)
     with log.step("validate"):
         report = data.validate(test_size=None if "test" in given else test_size)
         report.raise_for_errors()

@@ -85,12 +85,11 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
 
     Writes OUT/report.html, report.json, comparison.png, the embeddings and the custom model.
     """
-    from .._compare.comparison import DEFAULT_VISUALIZERS, compare, load_for_comparison
+    from .._compare.comparison import DEFAULT_VISUALIZERS, compare, load_comparison_inputs
     from .._compare.comparison_audit import audit_lines, audit_summary
     from .._compare.report import check_output_dir, check_requirements
     from .._compare.steps import StepLog
     from .._datasets.sample import sample_dataset_path
-    from .._datasets.splits import load_split_file
 
     provider: str | list[str] = list(providers) if len(providers) > 1 else providers[0]
     method: str | list[str] | None = (list(methods) if len(methods) > 1
@@ -116,12 +115,10 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
     if dry_run:
         from .._compare.plan import plan_comparison
 
-        data = load_for_comparison(dataset, text_column=text_column,
-                                   label_column=label_column, encoding=encoding)
-        given = {what: load_split_file(path, what, text_column=text_column,
-                                       label_column=label_column, encoding=encoding)
-                 for what, path in (("test", test_file), ("validation", validation_file))
-                 if path is not None}
+        data, given = load_comparison_inputs(dataset, test=test_file,
+                                             validation=validation_file,
+                                             text_column=text_column,
+                                             label_column=label_column, encoding=encoding)
         plan = plan_comparison(data, provider, out=out_dir, baseline_model=baseline_model,
                                method=method, test_size=test_size, seed=seed, epochs=epochs,
                                batch_size=batch_size, max_steps=max_steps,
