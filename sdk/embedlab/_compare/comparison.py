@@ -31,8 +31,7 @@ if TYPE_CHECKING:
     from .candidates import Baseline, Candidate
     from .comparison_audit import CleanCandidate
 
-__all__ = ["DEFAULT_VISUALIZERS", "Comparison", "compare", "load_comparison_inputs",
-           "load_for_comparison"]
+__all__ = ["DEFAULT_VISUALIZERS", "Comparison", "compare", "load_comparison_inputs"]
 
 #: Visualizers ``Comparison.save`` renders unless told otherwise.
 DEFAULT_VISUALIZERS: tuple[str, ...] = ("png", "html")
@@ -147,32 +146,25 @@ def _embed_split(embedder: Embedder, train: Dataset, test: Dataset, input_type: 
     return vectors[:len(train)], vectors[len(train):n], vectors[n:]
 
 
-def load_for_comparison(dataset: Dataset | str | Path | Any, *, text_column: str = "text",
-                        label_column: str = "label", encoding: str = "utf-8") -> Dataset:
-    """A :class:`Dataset` as given, or loaded from a path, DataFrame or records; ``None`` is
-    the shipped sample."""
-    from .._datasets.dataset import Dataset
-    from .._datasets.loaders import load_dataset
-    from .._datasets.sample import load_sample_dataset
-
-    if dataset is None:
-        return load_sample_dataset()
-    if isinstance(dataset, Dataset):
-        return dataset
-    return load_dataset(dataset, text_column=text_column, label_column=label_column,
-                        encoding=encoding)
-
-
 def load_comparison_inputs(dataset: Dataset | str | Path | Any, *, test: Any = None,
                            validation: Any = None, text_column: str = "text",
                            label_column: str = "label", encoding: str = "utf-8"
                            ) -> tuple[Dataset, dict[str, Dataset]]:
-    """The training data (see :func:`load_for_comparison`) and the user's own ``test`` and
-    ``validation`` sets, keyed by ``"test"`` / ``"validation"`` where given."""
+    """The training data (a :class:`Dataset` as given, or loaded from a path, DataFrame or
+    records; ``None`` is the shipped sample) and the user's own ``test`` and ``validation``
+    sets, keyed by ``"test"`` / ``"validation"`` where given."""
+    from .._datasets.dataset import Dataset
+    from .._datasets.loaders import load_dataset
+    from .._datasets.sample import load_sample_dataset
     from .._datasets.splits import load_split_file
 
-    data = load_for_comparison(dataset, text_column=text_column, label_column=label_column,
-                               encoding=encoding)
+    if dataset is None:
+        data = load_sample_dataset()
+    elif isinstance(dataset, Dataset):
+        data = dataset
+    else:
+        data = load_dataset(dataset, text_column=text_column, label_column=label_column,
+                            encoding=encoding)
     given = {what: load_split_file(source, what, text_column=text_column,
                                    label_column=label_column, encoding=encoding)
              for what, source in (("test", test), ("validation", validation))

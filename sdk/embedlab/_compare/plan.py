@@ -158,12 +158,13 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
     for cand in candidates:
         inner = cand.baseline.embedder.inner
         first = next(c for c in candidates if c.baseline is cand.baseline) is cand
-        base_calls = math.ceil(distinct / max(1, inner.max_batch_size)) if first else 0
-        own = 0 if cand.method == "adapter" else math.ceil(distinct / max(1, inner.max_batch_size))
-        sends = (distinct if first else 0) + (0 if cand.method == "adapter" else distinct)
+        # Passes over the texts: the baseline (once per provider), then the custom model's
+        # own (an adapter reuses the baseline's vectors).
+        passes = int(first) + int(cand.method != "adapter")
         planned.append({"provider": cand.provider, "method": cand.method,
-                        "baseline_model": inner.name, "calls": base_calls + own,
-                        "texts": sends, "tokens": _tokens(inner, texts, sends // max(1, distinct)),
+                        "baseline_model": inner.name,
+                        "calls": passes * math.ceil(distinct / max(1, inner.max_batch_size)),
+                        "texts": passes * distinct, "tokens": _tokens(inner, texts, passes),
                         "embeds_baseline": first})
     training = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
                                   "max_steps": max_steps}.items() if v is not None}
