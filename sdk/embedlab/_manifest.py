@@ -21,13 +21,13 @@ import sys
 import uuid
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ._atomic import write_json
 from ._errors import ConfigurationError
 
-__all__ = ["MANIFEST_NAME", "check_output_dir", "foreign_files", "read_manifest",
+__all__ = ["MANIFEST_NAME", "check_output_dir", "foreign_files", "owned_files", "read_manifest",
            "staged_output", "write_manifest"]
 
 #: The manifest's file name inside every directory embedlab saves.
@@ -82,6 +82,52 @@ def read_manifest(directory: str | Path) -> dict[str, Any] | None:
     return data
 
 
+def _entry_problem(root: Path, rel: object, entry: object) -> str | None:
+    """Why manifest entry ``rel`` is not a file embedlab may own under ``root`` (or None):
+    a plain relative name inside ``root``, through no link, with its size and SHA-256."""
+    if not isinstance(rel, str) or not rel or "\\" in rel or "\0" in rel:
+        return "is not a plain relative file name"
+    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).drive:
+        return "is an absolute path"
+    if any(part in ("", ".", "..") for part in rel.split("/")):
+        return "leaves the directory or is not a plain name (no '..', '.' or empty parts)"
+    if not isinstance(entry, dict) or type(entry.get("size")) is not int \
+            or not isinstance(entry.get("sha256"), str):
+        return "has no size and sha256"
+    current = root
+    for part in rel.split("/"):
+        current = current / part
+        if current.is_symlink():
+            return f"goes through a symbolic link ({current.relative_to(root).as_posix()})"
+    if not current.resolve().is_relative_to(root.resolve()):  # belt and braces
+        return "leaves the directory"
+    return None
+
+
+def owned_files(directory: str | Path) -> dict[str, dict[str, Any]]:
+    """The entries of ``directory``'s manifest, each checked to name a file inside it; a
+    manifest listing anything else (``../x``, ``/etc/x``, a path through a link) is refused
+    whole, since removing its files could delete what embedlab never wrote."""
+    root = Path(directory)
+    manifest = read_manifest(root)
+    if manifest is None:
+        return {}
+    for rel, entry in manifest["files"].items():
+        problem = _entry_problem(root, rel, entry)
+        if problem:
+            raise ConfigurationError(
+                f"{root / MANIFEST_NAME}: invalid manifest, entry {rel!r} {problem}; embedlab "
+                "will not replace this directory. Remove the manifest (and the directory's "
+                "files yourself) or choose another output directory")
+    return dict(manifest["files"])
+
+
+def _unchanged(path: Path, entry: dict[str, Any]) -> bool:
+    """Whether ``path`` is a regular file (not a link) with the entry's size and SHA-256."""
+    return (not path.is_symlink() and path.is_file() and path.stat().st_size == entry["size"]
+            and _digest(path) == entry["sha256"])
+
+
 def foreign_files(directory: str | Path) -> list[str]:
     """Files under ``directory`` that embedlab did not write, or that changed since it did."""
     root = Path(directory)
@@ -132,6 +178,7 @@ def check_output_dir(target: str | Path, *, overwrite: bool = False,
             f"{path}: the directory is not empty and was not written by embedlab (it has no "
             f"{MANIFEST_NAME}); embedlab never replaces files it did not write. Choose "
             "another output directory or empty this one")
+    owned_files(path)  # every entry a plain name inside the directory, or refused
     foreign = foreign_files(path)
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5
@@ -147,19 +194,33 @@ def check_output_dir(target: str | Path, *, overwrite: bool = False,
 
 
 def _remove_owned(old: Path) -> None:
-    """Delete the files ``old``'s manifest lists, then its empty directories, then ``old``."""
-    manifest = read_manifest(old)
-    for rel in (manifest or {}).get("files", {}):
-        with contextlib.suppress(OSError):
-            (old / rel).unlink()
+    """Delete the files ``old``'s manifest lists that are still as embedlab wrote them (same
+    size and SHA-256, inside ``old``), then its empty directories, then ``old``; anything
+    else is left in place and named in a warning."""
+    try:
+        owned = owned_files(old)
+    except ConfigurationError as exc:  # changed since the check: remove nothing at all
+        warnings.warn(f"{old}: left in place — {exc}", RuntimeWarning, stacklevel=3)
+        return
+    kept = []
+    for rel, entry in owned.items():
+        path = old / rel
+        try:
+            if _unchanged(path, entry):
+                path.unlink()
+            elif path.exists() or path.is_symlink():
+                kept.append(rel)
+        except OSError:
+            kept.append(rel)
     with contextlib.suppress(OSError):
         (old / MANIFEST_NAME).unlink()
     for root, _dirs, _names in sorted(os.walk(old), key=lambda w: -len(w[0])):
         with contextlib.suppress(OSError):
             Path(root).rmdir()  # only succeeds when empty
     if old.exists():
-        warnings.warn(f"{old}: left in place — it holds files embedlab did not write "
-                      "(added while saving)", RuntimeWarning, stacklevel=3)
+        changed = f" (changed since embedlab wrote them: {', '.join(kept)})" if kept else ""
+        warnings.warn(f"{old}: left in place — it holds files embedlab did not write or that "
+                      f"changed while saving{changed}", RuntimeWarning, stacklevel=3)
 
 
 def _fsync_dir(path: Path) -> None:
