@@ -84,14 +84,14 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
     """
     from .._classification import classify
     from .._errors import ConfigurationError
+    from ._outputs import check_out_file
     from .embed import _read_rows
 
     if out is not None:
         if out.suffix.lower() not in {".jsonl", ".csv"}:
             raise ConfigurationError(f"--out {out}: use a .jsonl or .csv file name")
-        if out.exists() and not overwrite:
-            raise ConfigurationError(f"--out {out}: the file exists; choose another name or "
-                                     "pass --overwrite to replace it")
+        check_out_file(out, overwrite=overwrite,
+                       inputs=[p for p in (file, examples) if p is not None])
     if texts and file is not None:
         raise ConfigurationError("give texts as arguments or --file, not both")
     items = list(texts) if texts else (_read_rows(str(file), text_column, None, encoding,

@@ -72,10 +72,8 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
     import numpy as np
 
     from .._errors import ConfigurationError
-    from ..corpus.output import check_out_path
 
     array = np.asarray(vectors, dtype=np.float32)
-    check_out_path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -114,6 +112,8 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
               help="A .npy file (float32 matrix), a .parquet file (id, text, embedding), or a "
                    "directory: a Parquet dataset (id, embedding) of any size, written in "
                    "resumable parts.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace a .npy/.parquet --out that exists (never one of the inputs).")
 @click.option("--input-type", type=click.Choice(INPUT_TYPES), default=None,
               help="What the texts are for (default: the provider's default).")
 @click.option("--skip-blank", is_flag=True,
@@ -133,7 +133,8 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @reports_errors
 def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_column: str,
-                  id_column: str | None, encoding: str, out: Path, input_type: str | None,
+                  id_column: str | None, encoding: str, out: Path, overwrite: bool,
+                  input_type: str | None,
                   skip_blank: bool, engine: str, address: str | None, workers: int,
                   worker_cpus: float, part_rows: int, no_cache: bool, quiet: bool) -> None:
     """Embed TEXTS (or the texts in --file) and write one vector per text.
@@ -169,6 +170,11 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
         raise ConfigurationError("--skip-blank writes each vector's row id, which a .npy file "
                                  "cannot hold: use a .parquet --out or a directory")
     from .._lookup import get_embedder
+    from ..corpus.sources import discover
+    from ._outputs import check_out_file
+
+    check_out_file(out, overwrite=overwrite,
+                   inputs=[f.path for f in discover(file)] if file is not None else [])
 
     if file is not None:
         ids, items = _read_rows(file, text_column, id_column, encoding, skip_blank)
