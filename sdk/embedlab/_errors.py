@@ -11,7 +11,8 @@
     │   └── BrokenPluginError       the provider's plugin is installed but failed (also an
     │                               UnknownProviderError, so older handlers still catch it)
     ├── DatasetError                the data cannot be used as given (names file, row, fix)
-    │   └── DatasetValidationError  validate() found violations; .issues holds all of them
+    │   ├── DatasetValidationError  validate() found violations; .issues holds all of them
+    │   └── InvalidTextError    a text, label or id is not valid Unicode (names row/argument)
     ├── ProviderError               the provider failed a call (its own message is kept)
     │   ├── AuthenticationError     missing or rejected API key (names the env variable)
     │   ├── BadRequestError         the provider refused the input; retrying won't help
@@ -46,6 +47,7 @@ __all__ = [
     "FinetuneError",
     "FinetuneNotSupportedError",
     "InputTooLongError",
+    "InvalidTextError",
     "MalformedResponseError",
     "ModelNotFoundError",
     "PluginError",
@@ -98,6 +100,11 @@ class DatasetValidationError(DatasetError):
     def __init__(self, message: str, issues: Sequence[ValidationIssue] = ()) -> None:
         super().__init__(message)
         self.issues = list(issues)
+
+
+class InvalidTextError(DatasetError):
+    """A text, label or id holds code points that are not valid Unicode (lone surrogates,
+    from invalid UTF-8 or a ``"\\ud800"`` escape); the message names the row or argument."""
 
 
 class ProviderError(EmbedlabError):

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .._errors import DatasetError
+from .._text import check_text
 from .validation import where
 
 __all__ = ["RawRow", "as_str", "dataset_fields", "resolve_columns", "rows_from_mappings",
@@ -30,6 +31,11 @@ def dataset_fields(rows: Iterable[RawRow], *, source: str,
     if not items:
         raise DatasetError(f"{source}: has no data rows; add rows of text and label")
     texts, raw_labels, raw_ids, numbers, lines = zip(*items, strict=True)
+    for text, label, id_, row, line in items:  # not valid Unicode: refused with its row
+        for column, value in (("text", text), ("label", label), ("id", id_)):
+            if value is not None:
+                check_text(value, f"{source}: {where(row, line)}, {column}",
+                           fix="fix the row, or read the file with its true --encoding")
     labels = [label.strip() for label in raw_labels]  # labels are names: spaces never matter
     ids = [str(row) if i is None else i for i, row in zip(raw_ids, numbers, strict=True)]
     return {"texts": texts, "labels": labels, "ids": ids, "rows": numbers, "lines": lines,

@@ -100,6 +100,9 @@ def _check_texts(texts: Iterable[str]) -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"embed() takes a list of texts, but item {i} is a "
                             f"{type(text).__name__}; convert it with str() or drop it")
+    from .._text import check_texts
+
+    check_texts(items, lambda i: f"text {i + 1} of {len(items)} given to embed()")
     return items
 
 

@@ -1,16 +1,18 @@
-"""Options shared by ``embedlab compare`` and ``embedlab finetune``."""
+"""Options shared by several commands: the dataset and training options of ``compare`` and
+``finetune``, ``--encoding``, ``--invalid-text``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from .._hyperparameters import MAX_LEARNING_RATE, MAX_SEED
+from .._text import INVALID_TEXT_CHOICES
 
-__all__ = ["FiniteFloat", "TestSize", "compare_training_options", "dataset_options",
-           "training_options"]
+__all__ = ["FiniteFloat", "TestSize", "argument_texts", "compare_training_options",
+           "dataset_options", "invalid_text_option", "training_options"]
 
 
 class FiniteFloat(click.ParamType):
@@ -114,3 +116,23 @@ def _training(func: Any, *, multiple: bool) -> Any:
         click.option("--seed", type=click.IntRange(0, MAX_SEED), default=42, show_default=True,
                      help="Seed for the split, training and the maps."),
     ])(func)
+
+
+def invalid_text_option(func: Any) -> Any:
+    """``--invalid-text error|replace``: what to do with texts given on the command line that
+    are not valid Unicode (invalid UTF-8 bytes arrive as lone surrogates)."""
+    return click.option(
+        "--invalid-text", type=click.Choice(INVALID_TEXT_CHOICES), default="error",
+        show_default=True,
+        help="Texts given on the command line that are not valid Unicode (invalid UTF-8): "
+             "refuse them, naming the argument, or replace the bad bytes with U+FFFD.")(func)
+
+
+def argument_texts(values: Sequence[str], invalid: str, name: str = "TEXTS") -> list[str]:
+    """``values`` given as ``name`` on the command line, checked by :mod:`embedlab._text`."""
+    from .._text import check_texts
+
+    return check_texts(values, lambda i: f"{name} argument {i + 1}",
+                       invalid="replace" if invalid == "replace" else "error",
+                       fix="fix it, or pass --invalid-text replace to replace the bad bytes "
+                           "with U+FFFD")

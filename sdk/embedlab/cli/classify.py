@@ -13,6 +13,7 @@ import click
 from .._atomic import atomic_open
 from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
+from ._options import argument_texts, invalid_text_option
 
 if TYPE_CHECKING:
     from .._classifier import Prediction
@@ -68,14 +69,15 @@ def _write(predictions: Sequence[Prediction], out: Path) -> None:
 @click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
               show_default=True, help="What the texts are for, with --examples.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")
+@invalid_text_option
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @reports_errors
 def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
                      examples: Path | None, out: Path | None, overwrite: bool, top_k: int,
                      threshold: float | None, text_column: str, label_column: str,
-                     encoding: str, input_type: str, as_json: bool, no_cache: bool,
-                     quiet: bool) -> None:
+                     encoding: str, input_type: str, as_json: bool, invalid_text: str,
+                     no_cache: bool, quiet: bool) -> None:
     """Label TEXTS (or the texts in --file) with a custom model's classifier.
 
     Each text gets its label, that label's probability and the --top-k most probable
@@ -94,8 +96,9 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
                        inputs=[p for p in (file, examples) if p is not None])
     if texts and file is not None:
         raise ConfigurationError("give texts as arguments or --file, not both")
-    items = list(texts) if texts else (_read_rows(str(file), text_column, None, encoding,
-                                                  False)[1] if file is not None else [])
+    items = argument_texts(texts, invalid_text) if texts else (
+        _read_rows(str(file), text_column, None, encoding, False)[1] if file is not None
+        else [])
     if not items:
         raise ConfigurationError("nothing to classify: give texts as arguments or --file")
     predictions = classify(items, model, examples=examples, top_k=top_k, threshold=threshold,

@@ -16,7 +16,13 @@ from .._embedder import INPUT_TYPES
 if TYPE_CHECKING:
     from .._compare.comparison import Comparison
 from ._errors import reports_errors
-from ._options import TestSize, compare_training_options, dataset_options
+from ._options import (
+    TestSize,
+    argument_texts,
+    compare_training_options,
+    dataset_options,
+    invalid_text_option,
+)
 
 __all__ = ["compare_command"]
 
@@ -58,6 +64,7 @@ def _fmt(value: float) -> str:
                    "neighbourhood changed most.")
 @click.option("--highlight-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Texts to highlight: a .txt file (one a line) or a CSV/TSV text column.")
+@invalid_text_option
 @click.option("--no-audit", is_flag=True,
               help="Skip the label audit of the train split (rows to check, overlapping "
                    "classes; see `embedlab audit`).")
@@ -78,7 +85,8 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                     max_steps: int | None, time_budget: float | None, seed: int,
                     text_column: str, label_column: str,
                     encoding: str, overwrite: bool, highlights: tuple[str, ...],
-                    highlight_file: Path | None, no_audit: bool, clean: bool, no_cache: bool,
+                    highlight_file: Path | None, invalid_text: str, no_audit: bool,
+                    clean: bool, no_cache: bool,
                     dry_run: bool, as_json: bool, quiet: bool) -> None:
     """Compare a finetuned model with its baseline on DATASET (CSV, TSV, JSONL, JSON or
     Parquet with text and label columns; default: the shipped airline-intents sample).
@@ -108,9 +116,9 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
     if highlights or highlight_file is not None:
         from .embed import _read_rows
 
-        highlight = [*highlights, *(_read_rows(str(highlight_file), text_column, None,
-                                               encoding, True)[1]
-                                    if highlight_file is not None else [])]
+        highlight = [*argument_texts(highlights, invalid_text, "--highlight"),
+                     *(_read_rows(str(highlight_file), text_column, None, encoding, True)[1]
+                       if highlight_file is not None else [])]
 
     if dry_run:
         from .._compare.plan import plan_comparison

@@ -11,6 +11,7 @@ import click
 from .._atomic import atomic_path
 from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
+from ._options import argument_texts, invalid_text_option
 
 if TYPE_CHECKING:
     import numpy as np
@@ -129,6 +130,7 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
               show_default=True, help="CPUs each Ray actor reserves.")
 @click.option("--part-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Directory --out: rows per part (memory held, and what a rerun redoes).")
+@invalid_text_option
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @reports_errors
@@ -136,7 +138,8 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
                   id_column: str | None, encoding: str, out: Path, overwrite: bool,
                   input_type: str | None,
                   skip_blank: bool, engine: str, address: str | None, workers: int,
-                  worker_cpus: float, part_rows: int, no_cache: bool, quiet: bool) -> None:
+                  worker_cpus: float, part_rows: int, invalid_text: str, no_cache: bool,
+                  quiet: bool) -> None:
     """Embed TEXTS (or the texts in --file) and write one vector per text.
 
     A .npy/.parquet --out keeps the rows' order; a directory --out streams a corpus of any
@@ -179,7 +182,7 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
     if file is not None:
         ids, items = _read_rows(file, text_column, id_column, encoding, skip_blank)
     else:
-        items = list(texts)
+        items = argument_texts(texts, invalid_text)
         ids = [str(n) for n in range(1, len(items) + 1)]
     embedder = get_embedder(model)
     vectors = embedder.embed(items, input_type, cache=False if no_cache else None,
