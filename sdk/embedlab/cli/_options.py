@@ -12,7 +12,7 @@ from .._hyperparameters import MAX_LEARNING_RATE, MAX_SEED
 from .._text import INVALID_TEXT_CHOICES
 
 __all__ = ["FiniteFloat", "TestSize", "argument_texts", "compare_training_options",
-           "dataset_options", "invalid_text_option", "training_options"]
+           "dataset_options", "encoding_option", "invalid_text_option", "training_options"]
 
 
 class FiniteFloat(click.ParamType):
@@ -76,9 +76,30 @@ def dataset_options(func: Any) -> Any:
                      help="Column holding the text."),
         click.option("--label-column", default="label", show_default=True,
                      help="Column holding the label."),
-        click.option("--encoding", default="utf-8", show_default=True,
-                     help="Text encoding of the data file."),
+        encoding_option("Text encoding of the data file."),
     ])(func)
+
+
+def _known_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``value`` if Python can decode text with it (``codecs.lookup``); else a usage error."""
+    import codecs
+
+    try:
+        info = codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"{value!r} is not an encoding Python knows; use e.g. "
+                                 "utf-8, utf-8-sig, latin-1 or cp1252") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise click.BadParameter(f"{value!r} is not a text encoding; use e.g. utf-8 or "
+                                 "latin-1")
+    return value
+
+
+def encoding_option(description: str) -> Callable[[Any], Any]:
+    """``--encoding``, checked when the command line is parsed (every command that reads
+    text files takes this one)."""
+    return click.option("--encoding", default="utf-8", show_default=True,
+                        callback=_known_encoding, help=description)
 
 
 def training_options(func: Any) -> Any:

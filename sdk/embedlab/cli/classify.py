@@ -13,7 +13,7 @@ import click
 from .._atomic import atomic_open
 from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
-from ._options import argument_texts, invalid_text_option
+from ._options import argument_texts, encoding_option, invalid_text_option
 
 if TYPE_CHECKING:
     from .._classifier import Prediction
@@ -64,8 +64,7 @@ def _write(predictions: Sequence[Prediction], out: Path) -> None:
               help="Text column of a CSV/TSV --file and of --examples.")
 @click.option("--label-column", default="label", show_default=True,
               help="Label column of --examples.")
-@click.option("--encoding", default="utf-8", show_default=True,
-              help="Encoding of --file and --examples.")
+@encoding_option("Encoding of --file and --examples.")
 @click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
               show_default=True, help="What the texts are for, with --examples.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")

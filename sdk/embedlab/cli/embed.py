@@ -11,7 +11,7 @@ import click
 from .._atomic import atomic_path
 from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
-from ._options import argument_texts, invalid_text_option
+from ._options import argument_texts, encoding_option, invalid_text_option
 
 if TYPE_CHECKING:
     import numpy as np
@@ -108,7 +108,7 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
               help="Column holding the text (Parquet, CSV, TSV, JSONL).")
 @click.option("--id-column", default=None,
               help="Column holding each row's id (default: FILE:ROW, the 1-based data row).")
-@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of --file.")
+@encoding_option("Encoding of --file.")
 @click.option("--out", "-o", type=click.Path(path_type=Path), required=True,
               help="A .npy file (float32 matrix), a .parquet file (id, text, embedding), or a "
                    "directory: a Parquet dataset (id, embedding) of any size, written in "
