@@ -32,11 +32,14 @@ _lock = threading.Lock()
 # --- the card ------------------------------------------------------------------------------
 def read_card(path: str | Path) -> dict[str, Any]:
     """Read and check the card of the custom model saved in directory ``path``."""
-    from ._card_schema import check_card
+    from ._card_schema import MAX_CARD_BYTES, check_card, check_card_text
 
     card_path = Path(path) / CARD_NAME
     try:
-        data: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8"))
+        with card_path.open(encoding="utf-8") as fh:
+            text = fh.read(MAX_CARD_BYTES + 1)  # never more than the limit into memory
+        check_card_text(text, card_path)
+        data: dict[str, Any] = json.loads(text)
     except FileNotFoundError:
         raise ModelNotFoundError(
             f"{path}: no custom model here ({CARD_NAME} is missing); pass the directory "

@@ -128,14 +128,10 @@ class AdapterModel(CustomModel):
     def base_embedder(self) -> Embedder:
         """The base embedder: the one trained with, or rebuilt by name (once)."""
         from .._errors import ConfigurationError
-        from .._lookup import get_embedder
 
         if self._base is None:
-            if self._base_factory is not None:
-                base = self._base_factory()
-            else:
-                base = get_embedder(f"{self.provider}:{self.base_model}",
-                                    **self._runtime_options)
+            factory = self._base_factory or self._build_base
+            base = factory()
             if base.dimension is not None and int(base.dimension) != self.base_dimension:
                 raise ConfigurationError(
                     f"adapter {self.id} was trained on {self.base_dimension}-dimensional "
@@ -144,6 +140,30 @@ class AdapterModel(CustomModel):
                     "dimensions=...)")
             self._base = base
         return self._base
+
+    def _build_base(self) -> Embedder:
+        """The base embedder rebuilt by name with the card's ``base_options``; an option the
+        provider does not take is the card's fault, named as such (not a TypeError)."""
+        from .._errors import (
+            ConfigurationError,
+            ModelNotFoundError,
+            ProviderUnavailableError,
+            UnknownProviderError,
+        )
+        from .._lookup import get_embedder
+
+        try:
+            return get_embedder(f"{self.provider}:{self.base_model}", **self._runtime_options)
+        except (UnknownProviderError, ProviderUnavailableError):
+            raise
+        except (TypeError, ConfigurationError) as exc:
+            if not self.base_options:
+                raise
+            card = (self.path / "embedlab.json") if self.path else f"adapter {self.id}'s card"
+            raise ModelNotFoundError(
+                f"{card}: its base_options ({', '.join(sorted(self.base_options))}) cannot "
+                f"build {self.provider}:{self.base_model} ({exc}); remove the unknown key or "
+                "save the model again with embedlab") from None
 
     def embedder(self) -> AdapterEmbedder:
         """An embedder that applies this adapter on top of its base model."""
