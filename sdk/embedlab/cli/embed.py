@@ -10,6 +10,7 @@ import click
 
 from .._atomic import atomic_path
 from .._embedder import INPUT_TYPES
+from ..corpus.duplicates import DUPLICATE_ID_CHOICES
 from ._errors import reports_errors
 from ._options import argument_texts, encoding_option, invalid_text_option
 
@@ -39,20 +40,27 @@ def _is_file_out(out: Path) -> bool:
 
 
 def _read_rows(source: str, text_column: str, id_column: str | None, encoding: str,
-               skip_blank: bool) -> tuple[list[str], list[str]]:
+               skip_blank: bool, on_duplicate_id: str = "error") -> tuple[list[str], list[str]]:
     """Ids and texts of every row of ``source``; blank rows are refused with their numbers
-    unless ``skip_blank`` (then left out: the ids keep each vector's row)."""
+    unless ``skip_blank`` (then left out: the ids keep each vector's row), and so are ids
+    on several rows unless ``on_duplicate_id="keep-last"``."""
     from .._errors import DatasetError
+    from ..corpus.duplicates import find_duplicate_ids
     from ..corpus.sources import blank_rows, discover, read_chunks
 
     ids: list[str] = []
     texts: list[str] = []
-    for file in discover(source):
+    files = discover(source)
+    duplicates = find_duplicate_ids(files, text_column=text_column, id_column=id_column,
+                                    encoding=encoding, on_duplicate_id=on_duplicate_id)
+    for fi, file in enumerate(files):
         blank: list[int] = []
         for chunk in read_chunks(file, text_column=text_column, id_column=id_column,
                                  encoding=encoding):
             skip = set(blank_rows(chunk))
             blank += [chunk.first_row + n for n in sorted(skip)]
+            if duplicates is not None:
+                skip |= duplicates.dropped(fi, chunk)
             ids += [i for n, i in enumerate(chunk.ids) if n not in skip]
             texts += [t for n, t in enumerate(chunk.texts) if n not in skip and t is not None]
         if blank and not skip_blank:
@@ -120,6 +128,10 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
 @click.option("--skip-blank", is_flag=True,
               help="File --out: leave out rows with no text and write each vector's row id "
                    "(blank rows are refused otherwise; a directory --out always does this).")
+@click.option("--on-duplicate-id", type=click.Choice(DUPLICATE_ID_CHOICES), default="error",
+              show_default=True,
+              help="An --id-column value on more than one row: refuse the input (naming the "
+                   "first ones), or keep only each id's last row.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
               show_default=True, help="Directory --out: embed in this process, or on Ray Data.")
 @click.option("--address", default=None, metavar="auto|ray://HOST:PORT",
@@ -136,8 +148,8 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
 @reports_errors
 def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_column: str,
                   id_column: str | None, encoding: str, out: Path, overwrite: bool,
-                  input_type: str | None,
-                  skip_blank: bool, engine: str, address: str | None, workers: int,
+                  input_type: str | None, skip_blank: bool, on_duplicate_id: str,
+                  engine: str, address: str | None, workers: int,
                   worker_cpus: float, part_rows: int, invalid_text: str, no_cache: bool,
                   quiet: bool) -> None:
     """Embed TEXTS (or the texts in --file) and write one vector per text.
@@ -162,7 +174,8 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
             input_type=input_type, engine=engine,  # type: ignore[arg-type]
             address=address, workers=workers, num_cpus=worker_cpus, part_rows=part_rows,
             encoding=encoding, cache=False if no_cache else None,
-            progress=False if quiet else None)
+            progress=False if quiet else None,
+            on_duplicate_id=on_duplicate_id)  # type: ignore[arg-type]
         if not quiet:
             click.echo(str(summary), err=True)
         return
@@ -180,7 +193,8 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
                    inputs=[f.path for f in discover(file)] if file is not None else [])
 
     if file is not None:
-        ids, items = _read_rows(file, text_column, id_column, encoding, skip_blank)
+        ids, items = _read_rows(file, text_column, id_column, encoding, skip_blank,
+                                on_duplicate_id)
     else:
         items = argument_texts(texts, invalid_text)
         ids = [str(n) for n in range(1, len(items) + 1)]

@@ -17,6 +17,7 @@ from .summary import CorpusSummary
 
 if TYPE_CHECKING:
     from .._transport.cache import EmbeddingCache
+    from .duplicates import OnDuplicateId
 
 __all__ = ["DEFAULT_PART_ROWS", "CorpusSummary", "embed_corpus"]
 
@@ -51,6 +52,7 @@ def embed_corpus(
     encoding: str = "utf-8",
     cache: EmbeddingCache | bool | None = None,
     progress: bool | None = None,
+    on_duplicate_id: OnDuplicateId = "error",
 ) -> CorpusSummary:
     """Embed every row of ``source`` into the Parquet dataset directory ``out``.
 
@@ -61,8 +63,11 @@ def embed_corpus(
     Rows with empty text are left out and counted. A rerun with the same arguments resumes
     an interrupted local run. ``engine="ray"`` runs on Ray Data: the running Ray, the
     cluster at ``address`` (``"auto"``, ``"ray://HOST:10001"``), or a local one, with
-    ``workers`` actors of ``num_cpus`` CPUs each.
+    ``workers`` actors of ``num_cpus`` CPUs each. An id of ``id_column`` on more than
+    one row is refused, naming the first ones; ``on_duplicate_id="keep-last"`` keeps only
+    each id's last row instead.
     """
+    from .duplicates import find_duplicate_ids
     from .local import run_local
     from .output import OutputDir
     from .sources import discover
@@ -73,6 +78,8 @@ def embed_corpus(
     if part_rows < 1 or workers < 1:
         raise ConfigurationError("part_rows and workers must be at least 1")
     files = discover(source)
+    duplicates = find_duplicate_ids(files, text_column=text_column, id_column=id_column,
+                                    encoding=encoding, on_duplicate_id=on_duplicate_id)
     spec = EmbedderSpec.from_model(model, portable=engine == "ray")
     embedder = spec.build()
     kind = input_type if input_type is not None else embedder.default_input_type
@@ -83,6 +90,7 @@ def embed_corpus(
         "model": embedder.name, "revision": str(embedder.revision or ""), "input_type": kind,
         "text_column": text_column, "id_column": id_column, "part_rows": part_rows,
         "inputs": [[f.name, f.size] for f in files],
+        **({"on_duplicate_id": on_duplicate_id} if duplicates is not None else {}),
     }
     output = OutputDir(Path(out).expanduser(), settings)
     started = time.monotonic()
@@ -104,11 +112,13 @@ def embed_corpus(
         summary = run_ray(files, output, spec, embedder, input_type=kind,
                           text_column=text_column, id_column=id_column, encoding=encoding,
                           part_rows=part_rows, cache_path=_cache_path(cache), address=address,
-                          workers=workers, num_cpus=num_cpus, progress=progress)
+                          workers=workers, num_cpus=num_cpus, progress=progress,
+                          duplicates=duplicates)
     else:
         summary = run_local(files, output, embedder, input_type=kind,
                             text_column=text_column, id_column=id_column, encoding=encoding,
-                            part_rows=part_rows, cache=cache, progress=progress)
+                            part_rows=part_rows, cache=cache, progress=progress,
+                            duplicates=duplicates)
     parts = summary.parts_written + summary.parts_resumed
     output.write_manifest({"complete": True, "engine": engine, "summary": {
         "rows": summary.rows, "parts": parts, "dimension": summary.dimension}})

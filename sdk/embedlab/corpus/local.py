@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from .._embedder import Embedder
     from .._transport.cache import EmbeddingCache
+    from .duplicates import DuplicateIds
 
 __all__ = ["request_rows", "run_local"]
 
@@ -62,7 +63,7 @@ def _finished_rows(output: OutputDir, names: set[str]) -> int:
 def run_local(files: list[InputFile], output: OutputDir, embedder: Embedder, *,
               input_type: str | None, text_column: str, id_column: str | None, encoding: str,
               part_rows: int, cache: EmbeddingCache | bool | None,
-              progress: bool | None) -> CorpusSummary:
+              progress: bool | None, duplicates: DuplicateIds | None = None) -> CorpusSummary:
     """Embed every part of ``files`` not yet in ``output``; see :func:`embedlab.embed_corpus`."""
     started = time.monotonic()
     done = output.finished_parts()
@@ -86,6 +87,8 @@ def run_local(files: list[InputFile], output: OutputDir, embedder: Embedder, *,
                         continue
                     skip = set(blank_rows(chunk))
                     blanks += len(skip)
+                    if duplicates is not None:
+                        skip |= duplicates.dropped(fi, chunk)
                     bar.update(len(skip))
                     ids = [i for n, i in enumerate(chunk.ids) if n not in skip]
                     texts = [t for n, t in enumerate(chunk.texts)
@@ -114,5 +117,6 @@ def run_local(files: list[InputFile], output: OutputDir, embedder: Embedder, *,
         out=output.path, engine="local", model=embedder.name, dimension=dimension,
         rows=rows + kept_rows, rows_embedded=rows, blank_rows=blanks, parts_written=written,
         parts_resumed=resumed, seconds=time.monotonic() - started,
-        cache_hits=max(0, distinct - counter.sent))
+        cache_hits=max(0, distinct - counter.sent),
+        duplicate_rows=duplicates.dropped_rows if duplicates else 0)
     return summary

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from .._embedder import Embedder
+    from .duplicates import DuplicateIds
 
 __all__ = ["EmbedActor", "run_ray", "share_limits"]
 
@@ -52,13 +53,17 @@ def share_limits(embedder: Embedder, share: float) -> None:
 
 
 def _rows_of(file: InputFile, text_column: str, id_column: str | None, encoding: str,
-             chunk_rows: int) -> Iterator[pa.Table]:
-    """One file's non-blank rows as ``id``/``text`` tables (a Ray read task)."""
+             chunk_rows: int, file_index: int = 0,
+             duplicates: DuplicateIds | None = None) -> Iterator[pa.Table]:
+    """One file's non-blank rows as ``id``/``text`` tables (a Ray read task), without the
+    earlier rows of repeated ids when ``duplicates`` says to keep the last."""
     import pyarrow as pa
 
     for chunk in read_chunks(file, text_column=text_column, id_column=id_column,
                              encoding=encoding, chunk_rows=chunk_rows):
         skip = set(blank_rows(chunk))
+        if duplicates is not None:
+            skip |= duplicates.dropped(file_index, chunk)
         keep = [n for n in range(len(chunk)) if n not in skip]
         if keep:
             yield pa.table({"id": pa.array([chunk.ids[n] for n in keep], pa.string()),
@@ -66,7 +71,7 @@ def _rows_of(file: InputFile, text_column: str, id_column: str | None, encoding:
 
 
 def _datasource(files: list[InputFile], text_column: str, id_column: str | None,
-                encoding: str, chunk_rows: int) -> Any:
+                encoding: str, chunk_rows: int, duplicates: DuplicateIds | None = None) -> Any:
     """A Ray Data datasource with one read task per input file."""
     from ray.data import Datasource, ReadTask
     from ray.data.block import BlockMetadata
@@ -79,15 +84,16 @@ def _datasource(files: list[InputFile], text_column: str, id_column: str | None,
 
         def get_read_tasks(self, parallelism: int, per_task_row_limit: int | None = None,
                            data_context: Any = None) -> list[ReadTask]:
-            def task(file: InputFile) -> ReadTask:
+            def task(index: int, file: InputFile) -> ReadTask:
                 def read() -> Iterable[pa.Table]:
-                    return _rows_of(file, text_column, id_column, encoding, chunk_rows)
+                    return _rows_of(file, text_column, id_column, encoding, chunk_rows,
+                                    index, duplicates)
 
                 metadata = BlockMetadata(num_rows=None, size_bytes=file.size, exec_stats=None,
                                          input_files=(str(file.path),))
                 return ReadTask(read, metadata)
 
-            return [task(f) for f in files]
+            return [task(i, f) for i, f in enumerate(files)]
 
     return CorpusDatasource()
 
@@ -144,7 +150,8 @@ def _connect(address: str | None) -> bool:
 def run_ray(files: list[InputFile], output: OutputDir, spec: EmbedderSpec, embedder: Embedder,
             *, input_type: str | None, text_column: str, id_column: str | None, encoding: str,
             part_rows: int, cache_path: str | None, address: str | None, workers: int,
-            num_cpus: float, progress: bool | None) -> CorpusSummary:
+            num_cpus: float, progress: bool | None,
+            duplicates: DuplicateIds | None = None) -> CorpusSummary:
     """Run the job on Ray Data; see :func:`embedlab.embed_corpus`."""
     import pyarrow.parquet as pq
 
@@ -159,7 +166,7 @@ def run_ray(files: list[InputFile], output: OutputDir, spec: EmbedderSpec, embed
         # Reading is light next to embedding: read tasks take no CPU slot, so actors that
         # hold every CPU of a small Ray never starve the reads that feed them.
         dataset = ray.data.read_datasource(
-            _datasource(files, text_column, id_column, encoding, part_rows),
+            _datasource(files, text_column, id_column, encoding, part_rows, duplicates),
             num_cpus=0)
         dataset = dataset.map_batches(
             EmbedActor, batch_size=request_rows(embedder), batch_format="pyarrow",
@@ -187,4 +194,5 @@ def run_ray(files: list[InputFile], output: OutputDir, spec: EmbedderSpec, embed
     return CorpusSummary(out=output.path, engine="ray", model=embedder.name,
                          dimension=dimension, rows=rows, rows_embedded=rows, blank_rows=None,
                          parts_written=len(moved), parts_resumed=0,
-                         seconds=time.monotonic() - started_at, cache_hits=None)
+                         seconds=time.monotonic() - started_at, cache_hits=None,
+                         duplicate_rows=duplicates.dropped_rows if duplicates else 0)

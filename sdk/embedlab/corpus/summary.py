@@ -28,6 +28,8 @@ class CorpusSummary:
     seconds: float
     #: Texts answered from the cache or repeated within a request (``None``: not counted).
     cache_hits: int | None
+    #: Earlier rows of repeated ids left out (``on_duplicate_id="keep-last"``).
+    duplicate_rows: int = 0
 
     @property
     def rows_per_second(self) -> float:
@@ -48,6 +50,8 @@ class CorpusSummary:
         extra = []
         if self.blank_rows:
             extra.append(f"{self.blank_rows} blank rows left out")
+        if self.duplicate_rows:
+            extra.append(f"{self.duplicate_rows} earlier rows of repeated ids left out")
         if self.cache_hits is not None:
             extra.append(f"{self.cache_hits} cache hits")
         tail = f"; {', '.join(extra)}" if extra else ""
