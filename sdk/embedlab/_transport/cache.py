@@ -129,7 +129,15 @@ class EmbeddingCache:
             return self._conn
         if self._conn is not None:  # forked: the parent's connection must not be touched
             self._inherited.append(self._conn)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        why = self._unusable()
+        if why is not None:
+            raise CacheDamagedError(why)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheDamagedError(f"cannot create the embedding cache's folder "
+                                    f"{self.path.parent} ({exc.strerror or exc}); set "
+                                    "EMBEDLAB_CACHE_DIR to a folder you can write") from None
         try:
             conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
                                    check_same_thread=False)
@@ -160,6 +168,23 @@ class EmbeddingCache:
                 f"holds cached vectors) or set EMBEDLAB_CACHE_DIR to another folder") from exc
         self._conn, self._pid = conn, os.getpid()
         return conn
+
+    def _unusable(self) -> str | None:
+        """Why the cache's place cannot hold its file (a directory where the file or its WAL
+        belongs, a file where its folder belongs), or ``None``."""
+        for suffix in ("", "-wal", "-shm"):
+            place = Path(f"{self.path}{suffix}")
+            if place.is_dir():
+                return (f"the embedding cache's file {place} is a directory, which embedlab "
+                        "did not make and will not delete; move or remove it yourself, or set "
+                        "EMBEDLAB_CACHE_DIR to another folder")
+        for parent in self.path.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    return (f"the embedding cache {self.path} cannot be made: {parent} is a "
+                            "file, not a folder; set EMBEDLAB_CACHE_DIR to a folder")
+                break
+        return None
 
     def _damaged(self, exc: BaseException) -> CacheDamagedError:
         """The error saying this cache's file is damaged, and the way out."""
@@ -315,8 +340,11 @@ class EmbeddingCache:
         """
         if model is not None and provider is None:
             raise ValueError("clearing one model needs its provider too")
-        if not self.path.exists():
+        if not self.path.exists() and not self.path.is_symlink():
             return 0
+        why = self._unusable()
+        if why is not None:  # not a cache file: nothing here is embedlab's to delete
+            raise CacheDamagedError(why)
         try:
             return self._clear(provider, model)
         except CacheDamagedError:
