@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["MAX_INPUTS", "ClassifyRequest", "EmbeddingRequest"]
+__all__ = ["ERROR_RESPONSES", "MAX_INPUTS", "ClassifyRequest", "EmbeddingRequest", "ErrorBody"]
 
 #: OpenAI's limit on the inputs of one embeddings request.
 MAX_INPUTS = 2048
@@ -39,3 +39,26 @@ class ClassifyRequest(BaseModel):
     top_k: int = Field(default=3, ge=1)
     #: Under this probability the label is ``"uncertain"``.
     threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, as OpenAI describes an error."""
+
+    message: str
+    type: str
+    param: str | None
+    code: str | None
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``{"error": {"message", "type", "param", "code"}}``."""
+
+    error: ErrorDetail
+
+
+#: The error answers every route may give, for the OpenAPI document.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorBody, "description": "A bad request, in OpenAI's error shape."},
+    "5XX": {"model": ErrorBody, "description": "A server or model failure, in OpenAI's error "
+                                               "shape."},
+}
