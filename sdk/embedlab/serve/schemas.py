@@ -13,12 +13,20 @@ __all__ = ["ERROR_RESPONSES", "MAX_INPUTS", "ClassifyRequest", "EmbeddingRequest
 MAX_INPUTS = 2048
 
 
+#: What ``input`` takes, for the OpenAPI document (the route checks it, naming the item).
+INPUT_SCHEMA = {"anyOf": [
+    {"type": "string", "minLength": 1},
+    {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
+     "maxItems": MAX_INPUTS},
+]}
+
+
 class EmbeddingRequest(BaseModel):
     """``POST /v1/embeddings``. Unknown fields are ignored, as most compatible servers do."""
 
     model_config = ConfigDict(extra="ignore")
 
-    input: Any
+    input: Any = Field(json_schema_extra=INPUT_SCHEMA)
     model: str
     encoding_format: Literal["float", "base64"] = "float"
     dimensions: int | None = Field(default=None, ge=1)
@@ -33,7 +41,7 @@ class ClassifyRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    input: Any
+    input: Any = Field(json_schema_extra=INPUT_SCHEMA)
     model: str
     #: How many of the most probable classes to list per text.
     top_k: int = Field(default=3, ge=1)

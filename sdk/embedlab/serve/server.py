@@ -49,7 +49,8 @@ def uvicorn_config(app: Any, host: str, port: int, *, limits: ServeLimits | None
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level,
                             timeout_graceful_shutdown=GRACEFUL_SECONDS, lifespan="on",
                             server_header=False, http=with_header_timeout(limits.read_timeout),
-                            limit_concurrency=limits.max_connections,
+                            # uvicorn counts the new request's own connection too
+                            limit_concurrency=limits.max_connections + 1,
                             timeout_keep_alive=limits.keep_alive)
     redact_access_log()  # after uvicorn.Config, which configures its loggers
     return config
