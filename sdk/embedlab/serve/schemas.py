@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 __all__ = ["ERROR_RESPONSES", "MAX_INPUTS", "ClassifyRequest", "EmbeddingRequest", "ErrorBody"]
 
@@ -14,7 +15,7 @@ MAX_INPUTS = 2048
 
 
 #: What ``input`` takes, for the OpenAPI document (the route checks it, naming the item).
-INPUT_SCHEMA = {"anyOf": [
+INPUT_SCHEMA: JsonDict = {"anyOf": [
     {"type": "string", "minLength": 1},
     {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1,
      "maxItems": MAX_INPUTS},
