@@ -22,15 +22,17 @@ from app_models import SERVE_KEY
 
 
 @contextmanager
-def live(app: Any) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on 127.0.0.1 and a free port; yield its base URL (``.../v1``).
-    Leaving the block shuts the server down gracefully, as SIGTERM would."""
+def live(app: Any, limits: Any = None) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1 and a free port, with the settings ``embedlab
+    serve`` uses (``limits``: a ServeLimits); yield its base URL (``.../v1``). Leaving the
+    block shuts the server down gracefully, as SIGTERM would."""
     import uvicorn
+    from embedlab.serve.server import bind, uvicorn_config
 
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                            lifespan="on", timeout_graceful_shutdown=10)
+    config = uvicorn_config(app, "127.0.0.1", 0, limits=limits, log_level="warning")
+    config.timeout_graceful_shutdown = 10
     server = uvicorn.Server(config)
-    sock = config.bind_socket()
+    sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -69,6 +71,6 @@ def asgi(fake_app: Any) -> Callable[..., Any]:
     def client(app: Any = None, key: str | None = SERVE_KEY) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=app or fake_app),
-                                 base_url="http://embedlab.test", headers=headers)
+                                 base_url="http://127.0.0.1", headers=headers)
 
     return client

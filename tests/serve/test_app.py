@@ -112,8 +112,7 @@ def test_auth_comes_first_and_never_echoes_the_key(asgi: Callable[..., Any]) -> 
     basic = call(asgi, "GET", "/v1/models", key=None,
                  headers={"Authorization": f"Basic {SERVE_KEY}"})
     assert basic.status_code == 401
-    assert call(asgi, "GET", "/health", key=None).json() == {
-        "status": "ok", "model": "fake", "dimension": 64}
+    assert call(asgi, "GET", "/health", key=None).json() == {"status": "ok", "dimension": 64}
 
 
 def test_no_key_means_no_auth(asgi: Callable[..., Any], embedlab_fake_provider: str) -> None:

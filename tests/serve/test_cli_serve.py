@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from click.testing import CliRunner
 from embedlab.cli import cli
 from embedlab.serve import create_app
 from embedlab.testing import FakeEmbedder
+from raw_http import connect, read_answer
 
 # `embedlab serve` in a fresh interpreter, with the fake provider registered in it.
 SERVE = ("import sys\n"
@@ -132,3 +134,39 @@ def test_help_names_the_routes() -> None:
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
     assert "/v1/embeddings" in result.output and "--api-key-env" in result.output
+
+
+def test_a_port_in_use_is_refused_before_the_model_loads() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        # An unknown model would fail on loading: the port must be checked first.
+        result = CliRunner().invoke(cli, ["serve", "--model", "nope:model", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.output == (f"error: --host 127.0.0.1 --port {port}: listening there is "
+                             "already in use; pick a free --port (0: any free port) or stop "
+                             "the process using it\n")
+
+
+def test_limits_reach_the_server_and_query_strings_stay_out_of_the_log() -> None:
+    import httpx
+
+    with serve_process("--model", "fake", "--port", "0", "--api-key-env", "EL_TEST_KEY",
+                       "--no-cache", "--log-level", "info", "--read-timeout", "1",
+                       "--max-request-bytes", "2000") as (proc, url, lines):
+        auth = {"Authorization": f"Bearer {SERVE_KEY}"}
+        # A key in the query string is not how the key is sent: refused, and never logged.
+        assert httpx.get(f"{url}/models?api_key={SERVE_KEY}").status_code == 401
+        assert httpx.get(f"{url}/models?x=1", headers=auth).status_code == 200
+        big = httpx.post(f"{url}/embeddings", headers=auth,
+                         json={"model": "fake", "input": ["word " * 500]})
+        assert big.status_code == 413 and "2,000 bytes" in big.json()["error"]["message"]
+        with connect(url) as idle:  # sends nothing: closed after --read-timeout
+            answer, seconds = read_answer(idle, within=6)
+        assert answer == b"" and seconds < 6
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0, "".join(lines)
+        assert proc.stdout is not None
+        access_log = proc.stdout.read()
+    assert '"GET /v1/models?[query redacted] HTTP/1.1" 401' in access_log
+    assert '"GET /v1/models?[query redacted] HTTP/1.1" 200' in access_log
+    assert SERVE_KEY not in access_log + "".join(lines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import signal
 from types import FrameType
@@ -13,15 +12,6 @@ from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
 
 __all__ = ["serve_command"]
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _api_key(variable: str | None) -> str | None:
@@ -58,13 +48,22 @@ def _api_key(variable: str | None) -> str | None:
 @click.option("--batch-wait-ms", type=click.FloatRange(min=0), default=0.0,
               show_default=True, help="How long an idle server waits for more requests to "
                                       "batch with the first.")
+@click.option("--max-request-bytes", type=click.IntRange(min=1), default=None,
+              help="Largest request body, in bytes; larger ones get 413 before they are read. "
+                   "Default: 16 MiB (2,048 inputs of 8 KiB).")
+@click.option("--read-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds a client has to send a request's headers, and "
+                                      "then its body; a slower one is cut off.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=512, show_default=True,
+              help="Connections open at once; a request on one more gets 503.")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info",
                                                  "debug"]),
               default="info", show_default=True, help="uvicorn's log level.")
 @reports_errors
 def serve_command(model: str, host: str, port: int, api_key_env: str | None,
                   input_type: str | None, cache: bool | None, max_batch: int,
-                  batch_wait_ms: float, log_level: str) -> None:
+                  batch_wait_ms: float, max_request_bytes: int | None, read_timeout: float,
+                  max_connections: int, log_level: str) -> None:
     """Serve a model at an OpenAI-compatible endpoint: POST /v1/embeddings, GET /v1/models,
     GET /health. Any OpenAI client can call it with base_url=http://HOST:PORT/v1.
 
@@ -74,18 +73,25 @@ def serve_command(model: str, host: str, port: int, api_key_env: str | None,
     key = _api_key(api_key_env)
     try:
         from ..serve import run_server
+        from ..serve.front_door import is_loopback
+        from ..serve.limits import DEFAULT_MAX_REQUEST_BYTES, ServeLimits
+        from ..serve.server import bind
     except ImportError as exc:
         raise ProviderUnavailableError(
             f"embedlab serve needs {exc.name or 'fastapi and uvicorn'}, which is not "
             "installed. Install it with: pip install 'embedlab[serve]'") from None
-    if key is None and not _is_loopback(host):
-        click.secho(f"warning: serving on {host} without an API key: anyone who can reach "
-                    "it can use the model. Pass --api-key-env VAR.", fg="yellow", err=True)
+    limits = ServeLimits(max_request_bytes=max_request_bytes or DEFAULT_MAX_REQUEST_BYTES,
+                         read_timeout=read_timeout, max_connections=max_connections)
+    if key is None and not is_loopback(host):
+        click.secho(f"warning: listening on {host} without an API key: only requests "
+                    "addressed to localhost, 127.0.0.1 or [::1] are answered. Pass "
+                    "--api-key-env VAR to serve other machines.", fg="yellow", err=True)
 
     def ready(url: str) -> None:
         auth = f"bearer key from ${api_key_env}" if api_key_env else "no auth"
         click.echo(f"embedlab serve: {model} at {url}/v1 ({auth}); Ctrl-C stops", err=True)
 
+    sock = bind(host, port)  # a port in use fails here, before the model loads
     click.echo(f"embedlab serve: loading {model}", err=True)
     # uvicorn finishes the requests in flight on SIGINT/SIGTERM, then raises the signal
     # again: both end here as a normal stop (exit 0).
@@ -93,7 +99,8 @@ def serve_command(model: str, host: str, port: int, api_key_env: str | None,
     try:
         run_server(model, host=host, port=port, api_key=key, log_level=log_level,
                    on_ready=ready, input_type=input_type, cache=cache,
-                   max_batch_texts=max_batch, batch_wait_ms=batch_wait_ms)
+                   max_batch_texts=max_batch, batch_wait_ms=batch_wait_ms, limits=limits,
+                   sock=sock)
     except KeyboardInterrupt:
         pass
     finally:

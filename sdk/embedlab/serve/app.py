@@ -15,7 +15,10 @@ from .._model_ref import ModelLike, model_aliases, resolve_embedder
 from .._version import __version__
 from .batcher import MicroBatcher
 from .errors import install_error_handlers
+from .front_door import FrontDoor
+from .limits import ServeLimits
 from .routes import health, v1
+from .schemas import ERROR_RESPONSES
 from .state import ServeState
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ def create_app(
     cache: EmbeddingCache | bool | None = None,
     max_batch_texts: int = 1024,
     batch_wait_ms: float = 0.0,
+    limits: ServeLimits | None = None,
 ) -> FastAPI:
     """An OpenAI-compatible API for ``model`` (any name :func:`embedlab.get_embedder`
     takes, an ``Embedder`` or a ``CustomModel``).
@@ -41,7 +45,9 @@ def create_app(
     ``options`` go to the provider. ``input_type``: used when a request names none.
     ``cache``: embedlab's embedding cache (``None``: the configured default).
     ``max_batch_texts``, ``batch_wait_ms``: the micro-batcher's call size and idle wait.
+    ``limits``: the body cap and read timeout (:class:`ServeLimits`; ``None``: the defaults).
     """
+    limits = limits or ServeLimits()
     if api_key is not None and not api_key.strip():
         raise ConfigurationError("api_key is empty; pass a key, or None to serve without auth")
     if input_type is not None and input_type not in INPUT_TYPES:
@@ -66,6 +72,8 @@ def create_app(
                   description=f"OpenAI-compatible embeddings for {state.model_id}")
     app.state.embedlab = state
     install_error_handlers(app)
-    app.include_router(health)
-    app.include_router(v1)
+    app.add_middleware(FrontDoor, api_key=api_key, limits=limits)
+    for router in (health, v1):
+        app.include_router(router, max_body_size=limits.max_request_bytes,
+                           responses=ERROR_RESPONSES)
     return app

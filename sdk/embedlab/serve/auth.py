@@ -1,15 +1,14 @@
 """Bearer-token auth, as OpenAI clients send it (``Authorization: Bearer KEY``): compared in
-constant time, never logged or echoed."""
+constant time, never logged or echoed. The front door (:mod:`.front_door`) checks it from the
+headers, before the body is read."""
 
 from __future__ import annotations
 
 import hmac
 
-from fastapi import Request
-
 from .errors import APIError
 
-__all__ = ["check_bearer", "require_api_key"]
+__all__ = ["check_bearer"]
 
 
 def check_bearer(header: str | None, api_key: str) -> None:
@@ -21,12 +20,3 @@ def check_bearer(header: str | None, api_key: str) -> None:
                             "Bearer YOUR_KEY).", code="invalid_api_key")
     if not hmac.compare_digest(token.strip().encode("utf-8"), api_key.encode("utf-8")):
         raise APIError(401, "Incorrect API key provided.", code="invalid_api_key")
-
-
-async def require_api_key(request: Request) -> None:
-    """FastAPI dependency: the request must carry the server's key, when it has one."""
-    from .state import get_state
-
-    api_key = get_state(request).api_key
-    if api_key is not None:
-        check_bearer(request.headers.get("authorization"), api_key)

@@ -7,7 +7,8 @@ queued (up to ``max_texts``), so batches grow with the load and a lone request w
 nobody. Calls run in worker threads, at most ``concurrency`` at a time. If a merged call
 fails, each request in it is retried on its own, so one bad request fails alone.
 
-Each request's token count (OpenAI's ``usage``) is taken in the same worker thread, right
+Each request's token count (OpenAI's ``usage``: the tokens the model read, so a text cut at
+the model's input limit counts up to the limit) is taken in the same worker thread, right
 after its call: a model's tokenizer may not be safe to use while the model encodes (Hugging
 Face's fast tokenizers change their padding state per call).
 """
@@ -178,8 +179,13 @@ class MicroBatcher:
         texts = [text for job in jobs for text in job.texts]
         vectors = self.embedder.embed(texts, input_type=input_type, cache=self.cache,
                                       progress=False)
-        count = self.embedder.count_tokens
-        return vectors, [sum(count(text) for text in job.texts) for job in jobs]
+        return vectors, [sum(self._tokens_seen(text) for text in job.texts) for job in jobs]
+
+    def _tokens_seen(self, text: str) -> int:
+        """The tokens of ``text`` the model reads: a truncating model stops at its limit."""
+        count = self.embedder.count_tokens(text)
+        limit = self.embedder.max_input_length
+        return min(count, limit) if self.embedder.truncates and limit is not None else count
 
 
 def _settle(job: _Job, result: Any = None, *, exc: BaseException | None = None) -> None:

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from .._errors import (
     AuthenticationError,
@@ -23,7 +24,7 @@ from .._errors import (
     TransientError,
 )
 
-__all__ = ["APIError", "api_error_from", "install_error_handlers"]
+__all__ = ["APIError", "api_error_from", "install_error_handlers", "too_large"]
 
 logger = logging.getLogger("embedlab.serve")
 
@@ -49,6 +50,14 @@ class APIError(Exception):
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
+def too_large(limit: int) -> APIError:
+    """413 for a body over ``limit`` bytes; the connection is closed, the rest left unread."""
+    return APIError(413, f"The request body is over this server's limit of {limit:,} bytes "
+                         "(embedlab serve --max-request-bytes). Send fewer or shorter inputs "
+                         "per request.", code="request_too_large",
+                    headers={"Connection": "close"})
+
+
 def api_error_from(exc: EmbedlabError) -> APIError:
     """The answer for an embedlab error raised while embedding a request."""
     message = str(exc)
@@ -70,14 +79,18 @@ def api_error_from(exc: EmbedlabError) -> APIError:
     return APIError(500, f"The model failed: {message}", type="server_error")
 
 
+_OBJECT = 'The body must be a JSON object such as {"model": ..., "input": ...}.'
+
+
 def _validation_message(errors: list[Any]) -> tuple[str, str | None]:
     """One readable message (and the parameter at fault) from pydantic's error list."""
     first = errors[0] if errors else {}
-    if first.get("type") == "json_invalid":
-        return ("We could not parse the JSON body of your request. The body must be a JSON "
-                "object such as {\"model\": ..., \"input\": ...}."), None
     location = [str(part) for part in first.get("loc", ()) if part != "body"]
     param = ".".join(location) or None
+    if first.get("type") == "json_invalid":
+        return f"We could not parse the JSON body of your request. {_OBJECT}", None
+    if param is None:  # valid JSON, but not an object: an array, a string, a number...
+        return f"The request body is not a JSON object. {_OBJECT}", None
     if first.get("type") == "missing":
         return f"Missing required parameter: '{param}'.", param
     return f"Invalid value for '{param}': {first.get('msg', 'invalid')}.", param
@@ -100,7 +113,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code in (404, 405):
             message = f"Invalid URL ({request.method} {request.url.path})"
             return APIError(exc.status_code, message, code="unknown_url").response()
-        return APIError(exc.status_code, str(exc.detail)).response()
+        if exc.status_code == 413:  # Starlette's body limit on a body sent in chunks
+            return too_large(request.scope.get(MAX_BODY_SIZE_SCOPE_KEY, 0)).response()
+        return APIError(exc.status_code, str(exc.detail),
+                        headers=dict(exc.headers or {})).response()
 
     @app.exception_handler(EmbedlabError)
     async def _embedlab(request: Request, exc: EmbedlabError) -> JSONResponse:

@@ -1,5 +1,6 @@
 """Every route the server answers, in one place: the health check, and the OpenAI-compatible
-``/v1`` routes behind the API key. To add a route, add a function to ``health`` or ``v1``."""
+``/v1`` routes (behind the API key, which the front door checks before any route runs). To
+add a route, add a function to ``health`` or ``v1``."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ import logging
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from .._errors import EmbedlabError
-from .auth import require_api_key
 from .errors import APIError, api_error_from
 from .schemas import MAX_INPUTS, ClassifyRequest, EmbeddingRequest
 from .state import ServeState, get_state
@@ -22,8 +22,8 @@ logger = logging.getLogger("embedlab.serve")
 
 #: Open routes (load balancers, orchestrators).
 health = APIRouter()
-#: OpenAI's API surface; every route here needs the key when the server has one.
-v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
+#: OpenAI's API surface.
+v1 = APIRouter(prefix="/v1")
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
@@ -34,10 +34,9 @@ def json_response(payload: Any, status: int = 200) -> Response:
 
 @health.get("/health")
 async def get_health(request: Request) -> Response:
-    """Liveness and the served model."""
-    state = get_state(request)
-    return json_response({"status": "ok", "model": state.model_id,
-                          "dimension": state.embedder.dimension})
+    """Liveness and the vectors' length; not the model, whose name may be a path on this
+    machine (``GET /v1/models`` gives it, behind the key)."""
+    return json_response({"status": "ok", "dimension": get_state(request).embedder.dimension})
 
 
 def _model_card(state: ServeState) -> dict[str, Any]:
@@ -77,11 +76,12 @@ def read_input(value: Any) -> list[str]:
         raise APIError(400, f"'input' holds {len(texts)} items; the limit is {MAX_INPUTS} a "
                             "request. Split it into several requests.", param="input")
     for i, text in enumerate(texts):
+        where = "'input'" if isinstance(value, str) else f"'input[{i}]'"
         if isinstance(text, str):
             if not text:
-                where = "'input'" if isinstance(value, str) else f"'input[{i}]'"
                 raise APIError(400, f"{where} is an empty string; every input must hold text.",
                                param="input")
+            _check_unicode(text, where)
             continue
         if isinstance(text, (int, list)):
             raise APIError(400, "This server embeds text, not token ids: send 'input' as "
@@ -90,6 +90,16 @@ def read_input(value: Any) -> list[str]:
         raise APIError(400, f"'input[{i}]' is a {type(text).__name__}; every input must be "
                             "a string.", param="input")
     return texts
+
+
+def _check_unicode(text: str, where: str) -> None:
+    """400 for a text holding a lone surrogate (JSON's ``"\\ud800"``): no tokenizer takes it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise APIError(400, f"{where} holds a lone surrogate ({text[exc.start]!r} at character "
+                            f"{exc.start}), which is not valid Unicode text; send the text as "
+                            "valid UTF-8.", param="input") from None
 
 
 def _check_options(state: ServeState, body: EmbeddingRequest) -> str | None:
