@@ -313,14 +313,19 @@ def compare(
     base = primary.baseline
     finetuner, custom = primary.finetuner, primary.custom_model
     assert custom is not None
-    clean_candidate, clean_vectors = None, {}
+    clean_candidate, clean_vectors, clean_skipped = None, {}, None
     if clean and found is not None and found.suspects:
-        with log.step(f"finetune without the {len(found.suspects)} rows to check",
-                      "finetune_clean"):
-            clean_candidate, clean_train, clean_test = train_clean_candidate(
-                finetuner, train, test, found, cfg, input_type=input_type, cache=cache,
-                progress=progress, seed=seed)
-        clean_vectors = {"clean_train": clean_train, "clean_test": clean_test}
+        try:  # the clean model is an extra: its failure never loses the run
+            with log.step(f"finetune without the {len(found.suspects)} rows to check",
+                          "finetune_clean"):
+                clean_candidate, clean_train, clean_test = train_clean_candidate(
+                    finetuner, train, test, found, cfg, input_type=input_type, cache=cache,
+                    progress=progress, seed=seed)
+            clean_vectors = {"clean_train": clean_train, "clean_test": clean_test}
+        except Exception as exc:
+            clean_skipped = (f"the model without the {len(found.suspects)} rows to check "
+                             f"was not trained: {' '.join(_failure(exc).split())}")
+            log.say(f"warning: {clean_skipped}; the rest of the comparison goes on")
     elif clean:
         audit_note = audit_note or "the label audit flagged no rows: nothing to clean"
         log.say(f"note: no clean candidate: {audit_note}")
@@ -390,7 +395,8 @@ def compare(
         "projection": projection.lower(),
         "projection_fitted_on": "test split",
         "highlight": "given" if highlight is not None else "auto",
-        "audit": {"enabled": audit, "clean": clean, "skipped": audit_note},
+        "audit": {"enabled": audit, "clean": clean, "skipped": audit_note,
+                  **({"clean_skipped": clean_skipped} if clean_skipped else {})},
         "finetune": {k: (redact(v) if k == "extra" else v)
                      for k, v in cfg.to_dict().items() if k != "progress"},
     }
