@@ -39,6 +39,17 @@ DEFAULT_VISUALIZERS: tuple[str, ...] = ("png", "html")
 _STEPS = 8
 
 
+class _Unset:
+    """The default of a :func:`compare` option a ``FinetuneConfig`` also holds: "not given",
+    so the config's value stands (``None`` is a real value for ``input_type``)."""
+
+    def __repr__(self) -> str:
+        return "<the config's value>"
+
+
+UNSET: Any = _Unset()
+
+
 @dataclass
 class Comparison:
     """A finished comparison: both models' scores on the same split, their maps, the model."""
@@ -181,8 +192,8 @@ def compare(
     test: Dataset | str | Path | Any = None,
     validation: Dataset | str | Path | Any = None,
     test_size: float | int = 0.2,
-    seed: int = 42,
-    input_type: str | None = "classification",
+    seed: int | None = UNSET,
+    input_type: str | None = UNSET,
     projection: str = "umap",
     config: FinetuneConfig | None = None,
     epochs: int | None = None,
@@ -210,7 +221,9 @@ def compare(
 
     ``provider`` is a provider name, or ``provider:model`` (or give ``baseline_model``);
     ``method`` is ``"full"`` or ``"adapter"`` (the provider's default when ``None``). The
-    hyperparameters fill a :class:`~embedlab.FinetuneConfig` (or pass ``config``).
+    hyperparameters fill a :class:`~embedlab.FinetuneConfig` (or pass ``config``): the
+    keyword arguments given (``seed``, ``input_type``, ``epochs``...) replace its fields, the
+    others keep the config's values (without a config: seed 42, ``"classification"``).
     Raises :class:`~embedlab.DatasetError` for unusable data before any model loads.
 
     ``highlight``: texts (in the dataset or not) to mark on both maps, each with its nearest
@@ -234,13 +247,10 @@ def compare(
     (:attr:`Comparison.failed`) while the others finish; the first one that worked is the
     custom model of :attr:`metrics` and the maps' second panel.
     """
-    from dataclasses import replace
-
     import numpy as np
 
     from .._datasets.splits import make_splits
     from .._errors import ConfigurationError, FinetuneError
-    from .._finetuner import FinetuneConfig
     from .._visualizer import Projection
     from .candidates import Baseline, Candidate, as_list, expand_candidates
     from .comparison_audit import place_suspects, train_clean_candidate
@@ -261,12 +271,11 @@ def compare(
         finetuner_options)
     single = len(candidates) == 1
     # Hyperparameters are checked before any data is read or embedded.
-    cfg = config or FinetuneConfig()
-    overrides: dict[str, Any] = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
-                                   "learning_rate": learning_rate,
-                                   "max_steps": max_steps,
-                                   "time_budget": time_budget}.items() if v is not None}
-    cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
+    cfg = _finetune_config(config, {"seed": seed, "input_type": input_type,
+                                    "progress": progress, "epochs": epochs,
+                                    "batch_size": batch_size, "learning_rate": learning_rate,
+                                    "max_steps": max_steps, "time_budget": time_budget})
+    seed, input_type = cfg.seed, cfg.input_type
     for line in skipped:
         log.say(f"skipped: {line}")
     if dataset is None:
@@ -424,6 +433,19 @@ def compare(
         audit=found, clean=clean_candidate, validation=val_part, split=split_info,
         baselines=baselines, candidates=candidates, skipped=skipped,
     )
+
+
+def _finetune_config(config: FinetuneConfig | None, given: Mapping[str, Any]
+                     ) -> FinetuneConfig:
+    """``config`` (or the defaults) with the options given explicitly in its fields: a
+    value left unset (or ``None``, except ``input_type``) keeps the config's."""
+    from dataclasses import replace
+
+    from .._finetuner import FinetuneConfig
+
+    changes = {name: value for name, value in given.items() if value is not UNSET
+               and (value is not None or name == "input_type")}
+    return replace(config or FinetuneConfig(), **changes)
 
 
 def _failure(exc: BaseException) -> str:
