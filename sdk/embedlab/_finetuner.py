@@ -61,6 +61,24 @@ class FinetuneConfig:
         """A JSON-ready copy, for the model card and the report."""
         return asdict(self)
 
+    def validation_split(self, train: Dataset, validation: Dataset | None = None
+                         ) -> tuple[Dataset, Dataset | None, str]:
+        """``(rows to fit, validation rows, note)``: the one policy every finetuner (and the
+        dry run's count) uses. The ``validation`` set given; else a stratified
+        ``validation_size`` share of ``train`` held out for early stopping (at least one row
+        per class); else none, when ``train`` is too small to spare it."""
+        from collections import Counter
+
+        if validation is not None:
+            return train, validation, "given"
+        counts = Counter(train.labels)
+        wanted = max(round(self.validation_size * len(train)), len(counts))
+        if self.validation_size <= 0 or not counts or min(counts.values()) < 2 \
+                or len(train) - wanted < len(counts):
+            return train, None, "none (training set too small to hold rows out)"
+        fit, held_out = train.split(test_size=wanted, seed=self.seed)
+        return fit, held_out, f"{wanted} rows held out of train"
+
 
 class CustomModel(ABC):
     """A trained model: who made it, from what, how, and how it scored while training.

@@ -249,7 +249,7 @@ def compare(
     """
     import numpy as np
 
-    from .._datasets.splits import make_splits
+    from .._datasets.splits import describe_file, make_splits
     from .._errors import ConfigurationError, FinetuneError
     from .._visualizer import Projection
     from .candidates import Baseline, Candidate, as_list, expand_candidates
@@ -284,6 +284,8 @@ def compare(
         data, given = load_comparison_inputs(dataset, test=test, validation=validation,
                                              text_column=text_column,
                                              label_column=label_column, encoding=encoding)
+    files = {what: describe_file(source, given[what]) for what, source
+             in (("test", test), ("validation", validation)) if what in given}
     with log.step("validate"):
         report = data.validate(test_size=None if "test" in given else test_size)
         report.raise_for_errors()
@@ -293,6 +295,7 @@ def compare(
         train, val_part, test, split_info = make_splits(
             data, test=given.get("test"), validation=given.get("validation"),
             test_size=test_size, seed=seed)
+        split_info.files = files
         log.say(f"    {len(train)} train rows, "
                 + (f"{len(val_part)} validation rows, " if val_part is not None else "")
                 + f"{len(test)} test rows ({'your file' if 'test' in given else 'split'}), "
@@ -398,7 +401,7 @@ def compare(
         "method": custom.method,
         "test_size": test_size if "test" not in given else None,
         "test": "file" if "test" in given else "split",
-        "validation": "file" if "validation" in given else "none",
+        "validation": _validation_note("validation" in given, split_info, custom),
         "seed": seed,
         "input_type": input_type,
         "projection": projection.lower(),
@@ -433,6 +436,18 @@ def compare(
         audit=found, clean=clean_candidate, validation=val_part, split=split_info,
         baselines=baselines, candidates=candidates, skipped=skipped,
     )
+
+
+def _validation_note(given: bool, split: SplitInfo, custom: CustomModel) -> str:
+    """What the finetuner early-stopped on, for the settings: the user's file, the train rows
+    it held out (counted in ``split``), or nothing."""
+    if given:
+        return "file"
+    held = custom.metrics.get("validation_rows")
+    if isinstance(held, int) and held > 0:
+        split.held_out = held
+        return f"none given: {held} train rows held out for early stopping"
+    return "none"
 
 
 def _finetune_config(config: FinetuneConfig | None, given: Mapping[str, Any]
