@@ -131,6 +131,11 @@ class LocalFinetuner(Finetuner):
         }
 
     # --- the interface -------------------------------------------------------------------
+    def identity(self) -> dict[str, Any]:
+        """The base model and the revision of its weights (resolving hashes no weights twice)."""
+        base = resolve_model(self.base_model)
+        return {"base": base.name, "revision": base.revision}
+
     def finetune(self, train: Dataset, validation: Dataset | None = None,
                  config: FinetuneConfig | None = None) -> LocalCustomModel:
         """Train on ``train``, early-stopping on ``validation`` (or a held-out split)."""

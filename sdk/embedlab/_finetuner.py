@@ -103,6 +103,9 @@ class CustomModel(ABC):
     #: The classification head fitted on its training data (saved and loaded with the model;
     #: see :mod:`embedlab._classifier`); ``None`` until fitted.
     classifier: ClassificationHead | None = None
+    #: What determined this model (see :mod:`embedlab._reuse`), recorded in the card so the
+    #: same training is found again instead of run twice; ``None``: never reused.
+    training_key: str | None = None
     _classify_embedder: Embedder | None = None
 
     @abstractmethod
@@ -125,6 +128,7 @@ class CustomModel(ABC):
             "metrics": self.metrics,
             "embedlab_version": __version__,
             **({"classifier": self.classifier.card()} if self.classifier is not None else {}),
+            **({"training_key": self.training_key} if self.training_key else {}),
         }
 
     def save(self, path: str | Path, *, overwrite: bool = False, remember: bool = True) -> Path:
@@ -221,3 +225,10 @@ class Finetuner(ABC):
     @abstractmethod
     def load(self, path: str | Path) -> CustomModel:
         """Load a custom model this finetuner saved to ``path``."""
+
+    def identity(self) -> dict[str, Any] | None:
+        """What, beside the data and the config, decides this finetuner's models (the base
+        model, its revision, options), JSON-ready; a finished model with the same identity,
+        data and config is reused instead of trained again. ``None`` (the default): never
+        reused. Called before training: keep it cheap."""
+        return None

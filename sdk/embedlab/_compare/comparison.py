@@ -213,6 +213,7 @@ def compare(
     highlight: Sequence[str] | None = None,
     audit: bool = True,
     clean: bool = False,
+    retrain: bool = False,
 ) -> Comparison:
     """Finetune a model on ``dataset`` and measure it against its baseline on a held-out split.
 
@@ -246,6 +247,10 @@ def compare(
     baseline embedded once. A candidate that fails is kept as failed
     (:attr:`Comparison.failed`) while the others finish; the first one that worked is the
     custom model of :attr:`metrics` and the maps' second panel.
+
+    A custom model trained before the same way (provider, base model and revision, method,
+    config, train and validation data, embedlab version) and saved is loaded instead of
+    trained again, and the log says so; ``retrain=True`` always trains a new one.
     """
     import numpy as np
 
@@ -316,7 +321,7 @@ def compare(
 
     for cand in candidates:
         _run_candidate(cand, log, single, train, val_part, test, cfg, input_type, cache,
-                       progress, chosen or ())
+                       progress, chosen or (), retrain)
     ok = [c for c in candidates if c.ok]
     if not ok:
         raise FinetuneError("every candidate failed: " + "; ".join(
@@ -493,11 +498,13 @@ def _run_baseline(base: Baseline, log: StepLog, single: bool, train: Dataset, te
 def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
                    validation: Dataset | None, test: Dataset, cfg: FinetuneConfig,
                    input_type: str | None, cache: EmbeddingCache | bool | None,
-                   progress: bool | None, extra: Sequence[str]) -> None:
-    """Finetune one candidate and embed the split with it; a failure marks it failed (and
-    is raised when it is the only candidate, as a one-model comparison always did)."""
+                   progress: bool | None, extra: Sequence[str], retrain: bool) -> None:
+    """Finetune one candidate (or reuse the same training saved before) and embed the split
+    with it; a failure marks it failed (and is raised when it is the only candidate, as a
+    one-model comparison always did)."""
     import time
 
+    from .._reuse import finetune_or_reuse
     from .._transport.usage import CountingEmbedder
 
     if cand.baseline.error is not None:
@@ -509,7 +516,8 @@ def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
     try:
         with log.step(f"finetune ({cand.method})" if single
                       else f"finetune {cand.label}", "finetune"):
-            cand.custom_model = cand.finetuner.finetune(train, validation, cfg)
+            cand.custom_model, cand.reused = finetune_or_reuse(
+                cand.finetuner, train, validation, cfg, retrain=retrain, say=log.say)
         cand.timings["finetune"] = round(time.perf_counter() - start, 3)
         inner = cand.custom_model.embedder()
         counted = CountingEmbedder(inner)

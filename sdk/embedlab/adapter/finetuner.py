@@ -93,6 +93,12 @@ class AdapterFinetuner(Finetuner):
             self._base_model = self._embedder.model
         return self._embedder
 
+    def identity(self) -> dict[str, Any]:
+        """The base embedder (name, revision, dimension) and the options written down."""
+        base = self.base_embedder()
+        return {"base": base.name, "revision": safe_identity(base.revision or ""),
+                "dimension": base.dimension, "options": public_options(self._options)}
+
     # --- training -----------------------------------------------------------------------------
     def finetune(self, train: Dataset, validation: Dataset | None = None,
                  config: FinetuneConfig | None = None) -> AdapterModel:
