@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from embedlab import (
     ConfigurationError,
     Dataset,
-    DatasetError,
     FinetuneConfig,
     FinetuneError,
     Finetuner,
@@ -131,22 +130,18 @@ class LocalFinetuner(Finetuner):
             "time_budget": config.time_budget,
         }
 
-    def _split(self, train: Dataset, validation: Dataset | None,
-               config: FinetuneConfig) -> tuple[Dataset, Dataset | None]:
-        if validation is not None or not config.validation_size:
-            return train, validation
-        try:
-            return train.split(test_size=config.validation_size, seed=config.seed)
-        except DatasetError:
-            return train, None  # too small to hold rows out: train on all, no early stopping
-
     # --- the interface -------------------------------------------------------------------
+    def identity(self) -> dict[str, Any]:
+        """The base model and the revision of its weights (resolving hashes no weights twice)."""
+        base = resolve_model(self.base_model)
+        return {"base": base.name, "revision": base.revision}
+
     def finetune(self, train: Dataset, validation: Dataset | None = None,
                  config: FinetuneConfig | None = None) -> LocalCustomModel:
         """Train on ``train``, early-stopping on ``validation`` (or a held-out split)."""
         config = config or FinetuneConfig()
         self._check(train, "training")
-        fit, held_out = self._split(train, validation, config)
+        fit, held_out, _ = config.validation_split(train, validation)
         self._check(fit, "training")
         settings = self._settings(config, len(fit))
         base = resolve_model(self.base_model)

@@ -54,14 +54,17 @@ def saved_weights_digest(directory: Path) -> str:
             f"{directory}: modules.json is missing or damaged ({exc}); save the model again "
             "with embedlab") from None
     root = directory.resolve()
-    files = {directory / "modules.json"}
+    files = {root / "modules.json"}  # resolved: the digest never depends on how the path was typed
     for folder in folders:
-        base = (directory / folder).resolve()
+        base = (root / folder).resolve()
         if base.is_relative_to(root) and base.is_dir():
-            files.update(p for pattern in _MODEL_FILES for p in base.glob(pattern) if p.is_file())
+            files.update(p.resolve() for pattern in _MODEL_FILES for p in base.glob(pattern)
+                         if p.is_file())
+    named = sorted((path.relative_to(root).as_posix(), path) for path in files
+                   if path.is_relative_to(root))
     combined = hashlib.sha256()
-    for path in sorted(files):
-        combined.update(str(path.resolve().relative_to(root)).encode())
+    for name, path in named:
+        combined.update(name.encode())
         combined.update(file_digest(path).encode())
     return combined.hexdigest()[:16]
 

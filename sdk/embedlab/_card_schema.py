@@ -38,6 +38,7 @@ CARD_SCHEMA: dict[str, Any] = {
         "method": {"enum": ["full", "adapter"]},
         "metrics": {"type": "object"},
         "weights": {"type": "string"},
+        "training_key": {"type": "string", "pattern": "^[0-9a-f]{16,64}$"},
     },
 }
 

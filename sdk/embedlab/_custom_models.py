@@ -20,7 +20,7 @@ from .settings import data_dir
 if TYPE_CHECKING:
     from ._finetuner import CustomModel
 
-__all__ = ["CARD_NAME", "check_provider", "find_custom_model", "read_card",
+__all__ = ["CARD_NAME", "check_provider", "find_custom_model", "find_trained", "read_card",
            "remember_custom_model", "remember_saved", "write_card"]
 
 #: The file inside a saved custom model's directory that describes it.
@@ -70,33 +70,57 @@ def check_provider(path: Path, provider: str, name: str) -> None:
 
 
 # --- the index: id -> directory --------------------------------------------------------------
-def _index_path() -> Path:
-    return data_dir() / "models.json"
+#: The id index, and the training-key index (what determined a model -> its folder).
+_IDS, _TRAINED = "models.json", "trained.json"
 
 
-def _read_index() -> dict[str, str]:
+def _index_path(name: str = _IDS) -> Path:
+    return data_dir() / name
+
+
+def _read_index(name: str = _IDS) -> dict[str, str]:
     try:
-        data = json.loads(_index_path().read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        data = json.loads(_index_path(name).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def remember_custom_model(model_id: str, path: Path) -> None:
-    """Record where the model with ``model_id`` was saved (atomically)."""
+def _remember(name: str, key: str, path: Path) -> None:
     with _lock:
-        index = _read_index()
-        index[model_id] = str(Path(path).resolve())
-        target = _index_path()
+        index = _read_index(name)
+        index[key] = str(Path(path).resolve())
+        target = _index_path(name)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_json(target, index, indent=2, sort_keys=True)
 
 
+def remember_custom_model(model_id: str, path: Path) -> None:
+    """Record where the model with ``model_id`` was saved (atomically)."""
+    _remember(_IDS, model_id, path)
+
+
 def remember_saved(model: CustomModel, path: Path) -> None:
     """Point ``model`` and the index at ``path``, where the model's files now are (after a
-    save into a staging directory that was then renamed into place)."""
+    save into a staging directory that was then renamed into place); a model with a
+    training key is found by it too (:mod:`embedlab._reuse`)."""
     model.path = Path(path)
     remember_custom_model(model.id, model.path)
+    if model.training_key:
+        _remember(_TRAINED, model.training_key, model.path)
+
+
+def find_trained(key: str) -> Path | None:
+    """The folder of the last model saved with training key ``key`` whose card still says
+    so, or ``None``."""
+    recorded = _read_index(_TRAINED).get(key)
+    if not recorded:
+        return None
+    try:
+        card = read_card(recorded)
+    except ModelNotFoundError:
+        return None
+    return Path(recorded) if card.get("training_key") == key else None
 
 
 def find_custom_model(name: str | Path) -> Path | None:

@@ -61,6 +61,24 @@ class FinetuneConfig:
         """A JSON-ready copy, for the model card and the report."""
         return asdict(self)
 
+    def validation_split(self, train: Dataset, validation: Dataset | None = None
+                         ) -> tuple[Dataset, Dataset | None, str]:
+        """``(rows to fit, validation rows, note)``: the one policy every finetuner (and the
+        dry run's count) uses. The ``validation`` set given; else a stratified
+        ``validation_size`` share of ``train`` held out for early stopping (at least one row
+        per class); else none, when ``train`` is too small to spare it."""
+        from collections import Counter
+
+        if validation is not None:
+            return train, validation, "given"
+        counts = Counter(train.labels)
+        wanted = max(round(self.validation_size * len(train)), len(counts))
+        if self.validation_size <= 0 or not counts or min(counts.values()) < 2 \
+                or len(train) - wanted < len(counts):
+            return train, None, "none (training set too small to hold rows out)"
+        fit, held_out = train.split(test_size=wanted, seed=self.seed)
+        return fit, held_out, f"{wanted} rows held out of train"
+
 
 class CustomModel(ABC):
     """A trained model: who made it, from what, how, and how it scored while training.
@@ -85,6 +103,9 @@ class CustomModel(ABC):
     #: The classification head fitted on its training data (saved and loaded with the model;
     #: see :mod:`embedlab._classifier`); ``None`` until fitted.
     classifier: ClassificationHead | None = None
+    #: What determined this model (see :mod:`embedlab._reuse`), recorded in the card so the
+    #: same training is found again instead of run twice; ``None``: never reused.
+    training_key: str | None = None
     _classify_embedder: Embedder | None = None
 
     @abstractmethod
@@ -107,6 +128,7 @@ class CustomModel(ABC):
             "metrics": self.metrics,
             "embedlab_version": __version__,
             **({"classifier": self.classifier.card()} if self.classifier is not None else {}),
+            **({"training_key": self.training_key} if self.training_key else {}),
         }
 
     def save(self, path: str | Path, *, overwrite: bool = False, remember: bool = True) -> Path:
@@ -203,3 +225,10 @@ class Finetuner(ABC):
     @abstractmethod
     def load(self, path: str | Path) -> CustomModel:
         """Load a custom model this finetuner saved to ``path``."""
+
+    def identity(self) -> dict[str, Any] | None:
+        """What, beside the data and the config, decides this finetuner's models (the base
+        model, its revision, options), JSON-ready; a finished model with the same identity,
+        data and config is reused instead of trained again. ``None`` (the default): never
+        reused. Called before training: keep it cheap."""
+        return None

@@ -173,3 +173,31 @@ def test_a_clean_full_finetune_embeds_twice_in_the_plan() -> None:
     assert plan.provider_calls == 6
     plan.clean = True
     assert plan.provider_calls == 9
+
+
+def test_a_failing_clean_model_is_skipped_and_the_rest_saved(fake_provider: str,
+                                                              tmp_path: Path) -> None:
+    """Issue 23 item 9: a class whose only other train row is a row to check leaves one row
+    once cleaned; the clean model fails, is skipped with a warning, and everything else saves."""
+    records = clean_records(per_class=12)
+    records += [{"text": f"rain sun cloud forecast storm x{i}", "label": "rare"}
+                for i in range(3)]
+    path = write_csv(tmp_path / "rare.csv", records)
+    out = tmp_path / "run"
+    result = CliRunner().invoke(cli, [
+        "compare", str(path), "--provider", fake_provider, "--method", "adapter",
+        "--projection", "pca", "--max-steps", "10", "--test-size", "0.25", "--clean",
+        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.stderr.splitlines()
+                   if line.startswith("warning: the model without"))
+    assert "class 'rare' has 1 row" in warning and str(path) not in warning
+    assert "the train split less its 1 rows to check" in warning
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["clean_candidate"] == {"skipped": report["settings"]["audit"]["clean_skipped"]}
+    assert "class 'rare' has 1 row" in report["clean_candidate"]["skipped"]
+    assert report["audit"]["suspect_count"] == 1
+    assert (out / "model" / "embedlab.json").is_file() and (out / "suspects.csv").is_file()
+    assert not (out / "model-clean").exists()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Skipped: the model without the 1 rows to check was not trained" in page

@@ -87,3 +87,34 @@ def test_files_kept_beside_the_weights_do_not_change_the_digest(saved_model: Pat
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert embedlab.get_embedder(str(saved_model)).revision == before
+
+
+def test_a_relative_and_an_absolute_path_give_the_same_digest(
+        saved_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24 item 1: loading ``runs/x/model`` (as every docs example names it) warned that
+    the weights changed and cached its vectors under another key than the absolute path."""
+    from embedlab_local.model import saved_weights_digest
+
+    card = json.loads((saved_model / "embedlab.json").read_text(encoding="utf-8"))
+    monkeypatch.chdir(saved_model.parent.parent)
+    relative = Path(saved_model.parent.name) / saved_model.name
+    assert saved_weights_digest(relative) == saved_weights_digest(saved_model) \
+        == card["weights_digest"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no false "weights changed" warning
+        by_relative = embedlab.get_embedder(str(relative))
+        by_absolute = embedlab.get_embedder(str(saved_model))
+    assert (by_relative.model, by_relative.revision) == (by_absolute.model, by_absolute.revision)
+
+
+def test_the_cli_prints_a_warning_as_one_plain_line(saved_model: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from embedlab.cli import cli
+
+    _change_weights(saved_model)
+    result = CliRunner().invoke(cli, ["embed", "-m", str(saved_model), "-o",
+                                      str(tmp_path / "v.npy"), "-q", "hello"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if "weights changed" in line]
+    assert len(lines) == 1 and lines[0].startswith(f"warning: {saved_model}: the weights changed")
+    assert "RuntimeWarning" not in result.stderr and ".py:" not in result.stderr

@@ -105,8 +105,10 @@ def test_own_test_and_validation_files(files: dict[str, Path], tmp_path: Path) -
     assert result.custom_model.metrics["validation"] == "given"
     assert result.custom_model.metrics["validation_rows"] == 6
     split = json.loads((saved / "report.json").read_text())["split"]
+    files_seen = {key: split.pop(key) for key in ("test_file", "validation_file")}
     assert split == {"train": 24, "validation": 6, "test": 12, "overlap": 0, "source": "file",
                      "overlap_examples": []}
+    assert files_seen["test_file"]["rows"] == 12 and files_seen["validation_file"]["rows"] == 6
 
 
 def test_without_test_file_the_stratified_split_stays(files: dict[str, Path]) -> None:

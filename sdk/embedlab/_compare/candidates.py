@@ -87,6 +87,8 @@ class Candidate:
     #: own embedding is counted once, on its :class:`Baseline`).
     calls: int = 0
     texts: int = 0
+    #: True when its custom model was trained before and loaded instead (:mod:`embedlab._reuse`).
+    reused: bool = False
     #: The exception object, kept for a single-candidate run to raise as before.
     exception: BaseException | None = field(default=None, repr=False)
 
@@ -115,6 +117,7 @@ class Candidate:
             "custom_model": ({"id": self.custom_model.id, "path": model_path}
                              if self.custom_model is not None else None),
             "timings": dict(self.timings),
+            "reused": self.reused,
             "embedding_calls": self.calls,
             "texts_sent": self.texts,
             "baseline_embedding_calls": self.baseline.calls,

@@ -39,6 +39,17 @@ DEFAULT_VISUALIZERS: tuple[str, ...] = ("png", "html")
 _STEPS = 8
 
 
+class _Unset:
+    """The default of a :func:`compare` option a ``FinetuneConfig`` also holds: "not given",
+    so the config's value stands (``None`` is a real value for ``input_type``)."""
+
+    def __repr__(self) -> str:
+        return "<the config's value>"
+
+
+UNSET: Any = _Unset()
+
+
 @dataclass
 class Comparison:
     """A finished comparison: both models' scores on the same split, their maps, the model."""
@@ -181,8 +192,8 @@ def compare(
     test: Dataset | str | Path | Any = None,
     validation: Dataset | str | Path | Any = None,
     test_size: float | int = 0.2,
-    seed: int = 42,
-    input_type: str | None = "classification",
+    seed: int | None = UNSET,
+    input_type: str | None = UNSET,
     projection: str = "umap",
     config: FinetuneConfig | None = None,
     epochs: int | None = None,
@@ -202,6 +213,7 @@ def compare(
     highlight: Sequence[str] | None = None,
     audit: bool = True,
     clean: bool = False,
+    retrain: bool = False,
 ) -> Comparison:
     """Finetune a model on ``dataset`` and measure it against its baseline on a held-out split.
 
@@ -210,7 +222,9 @@ def compare(
 
     ``provider`` is a provider name, or ``provider:model`` (or give ``baseline_model``);
     ``method`` is ``"full"`` or ``"adapter"`` (the provider's default when ``None``). The
-    hyperparameters fill a :class:`~embedlab.FinetuneConfig` (or pass ``config``).
+    hyperparameters fill a :class:`~embedlab.FinetuneConfig` (or pass ``config``): the
+    keyword arguments given (``seed``, ``input_type``, ``epochs``...) replace its fields, the
+    others keep the config's values (without a config: seed 42, ``"classification"``).
     Raises :class:`~embedlab.DatasetError` for unusable data before any model loads.
 
     ``highlight``: texts (in the dataset or not) to mark on both maps, each with its nearest
@@ -233,14 +247,15 @@ def compare(
     baseline embedded once. A candidate that fails is kept as failed
     (:attr:`Comparison.failed`) while the others finish; the first one that worked is the
     custom model of :attr:`metrics` and the maps' second panel.
-    """
-    from dataclasses import replace
 
+    A custom model trained before the same way (provider, base model and revision, method,
+    config, train and validation data, embedlab version) and saved is loaded instead of
+    trained again, and the log says so; ``retrain=True`` always trains a new one.
+    """
     import numpy as np
 
-    from .._datasets.splits import make_splits
+    from .._datasets.splits import describe_file, make_splits
     from .._errors import ConfigurationError, FinetuneError
-    from .._finetuner import FinetuneConfig
     from .._visualizer import Projection
     from .candidates import Baseline, Candidate, as_list, expand_candidates
     from .comparison_audit import place_suspects, train_clean_candidate
@@ -261,12 +276,11 @@ def compare(
         finetuner_options)
     single = len(candidates) == 1
     # Hyperparameters are checked before any data is read or embedded.
-    cfg = config or FinetuneConfig()
-    overrides: dict[str, Any] = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
-                                   "learning_rate": learning_rate,
-                                   "max_steps": max_steps,
-                                   "time_budget": time_budget}.items() if v is not None}
-    cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
+    cfg = _finetune_config(config, {"seed": seed, "input_type": input_type,
+                                    "progress": progress, "epochs": epochs,
+                                    "batch_size": batch_size, "learning_rate": learning_rate,
+                                    "max_steps": max_steps, "time_budget": time_budget})
+    seed, input_type = cfg.seed, cfg.input_type
     for line in skipped:
         log.say(f"skipped: {line}")
     if dataset is None:
@@ -275,6 +289,8 @@ def compare(
         data, given = load_comparison_inputs(dataset, test=test, validation=validation,
                                              text_column=text_column,
                                              label_column=label_column, encoding=encoding)
+    files = {what: describe_file(source, given[what]) for what, source
+             in (("test", test), ("validation", validation)) if what in given}
     with log.step("validate"):
         report = data.validate(test_size=None if "test" in given else test_size)
         report.raise_for_errors()
@@ -284,6 +300,7 @@ def compare(
         train, val_part, test, split_info = make_splits(
             data, test=given.get("test"), validation=given.get("validation"),
             test_size=test_size, seed=seed)
+        split_info.files = files
         log.say(f"    {len(train)} train rows, "
                 + (f"{len(val_part)} validation rows, " if val_part is not None else "")
                 + f"{len(test)} test rows ({'your file' if 'test' in given else 'split'}), "
@@ -304,7 +321,7 @@ def compare(
 
     for cand in candidates:
         _run_candidate(cand, log, single, train, val_part, test, cfg, input_type, cache,
-                       progress, chosen or ())
+                       progress, chosen or (), retrain)
     ok = [c for c in candidates if c.ok]
     if not ok:
         raise FinetuneError("every candidate failed: " + "; ".join(
@@ -313,14 +330,19 @@ def compare(
     base = primary.baseline
     finetuner, custom = primary.finetuner, primary.custom_model
     assert custom is not None
-    clean_candidate, clean_vectors = None, {}
+    clean_candidate, clean_vectors, clean_skipped = None, {}, None
     if clean and found is not None and found.suspects:
-        with log.step(f"finetune without the {len(found.suspects)} rows to check",
-                      "finetune_clean"):
-            clean_candidate, clean_train, clean_test = train_clean_candidate(
-                finetuner, train, test, found, cfg, input_type=input_type, cache=cache,
-                progress=progress, seed=seed)
-        clean_vectors = {"clean_train": clean_train, "clean_test": clean_test}
+        try:  # the clean model is an extra: its failure never loses the run
+            with log.step(f"finetune without the {len(found.suspects)} rows to check",
+                          "finetune_clean"):
+                clean_candidate, clean_train, clean_test = train_clean_candidate(
+                    finetuner, train, test, found, cfg, input_type=input_type, cache=cache,
+                    progress=progress, seed=seed)
+            clean_vectors = {"clean_train": clean_train, "clean_test": clean_test}
+        except Exception as exc:
+            clean_skipped = (f"the model without the {len(found.suspects)} rows to check "
+                             f"was not trained: {' '.join(_failure(exc).split())}")
+            log.say(f"warning: {clean_skipped}; the rest of the comparison goes on")
     elif clean:
         audit_note = audit_note or "the label audit flagged no rows: nothing to clean"
         log.say(f"note: no clean candidate: {audit_note}")
@@ -384,13 +406,14 @@ def compare(
         "method": custom.method,
         "test_size": test_size if "test" not in given else None,
         "test": "file" if "test" in given else "split",
-        "validation": "file" if "validation" in given else "none",
+        "validation": _validation_note("validation" in given, split_info, custom),
         "seed": seed,
         "input_type": input_type,
         "projection": projection.lower(),
         "projection_fitted_on": "test split",
         "highlight": "given" if highlight is not None else "auto",
-        "audit": {"enabled": audit, "clean": clean, "skipped": audit_note},
+        "audit": {"enabled": audit, "clean": clean, "skipped": audit_note,
+                  **({"clean_skipped": clean_skipped} if clean_skipped else {})},
         "finetune": {k: (redact(v) if k == "extra" else v)
                      for k, v in cfg.to_dict().items() if k != "progress"},
     }
@@ -418,6 +441,31 @@ def compare(
         audit=found, clean=clean_candidate, validation=val_part, split=split_info,
         baselines=baselines, candidates=candidates, skipped=skipped,
     )
+
+
+def _validation_note(given: bool, split: SplitInfo, custom: CustomModel) -> str:
+    """What the finetuner early-stopped on, for the settings: the user's file, the train rows
+    it held out (counted in ``split``), or nothing."""
+    if given:
+        return "file"
+    held = custom.metrics.get("validation_rows")
+    if isinstance(held, int) and held > 0:
+        split.held_out = held
+        return f"none given: {held} train rows held out for early stopping"
+    return "none"
+
+
+def _finetune_config(config: FinetuneConfig | None, given: Mapping[str, Any]
+                     ) -> FinetuneConfig:
+    """``config`` (or the defaults) with the options given explicitly in its fields: a
+    value left unset (or ``None``, except ``input_type``) keeps the config's."""
+    from dataclasses import replace
+
+    from .._finetuner import FinetuneConfig
+
+    changes = {name: value for name, value in given.items() if value is not UNSET
+               and (value is not None or name == "input_type")}
+    return replace(config or FinetuneConfig(), **changes)
 
 
 def _failure(exc: BaseException) -> str:
@@ -450,11 +498,13 @@ def _run_baseline(base: Baseline, log: StepLog, single: bool, train: Dataset, te
 def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
                    validation: Dataset | None, test: Dataset, cfg: FinetuneConfig,
                    input_type: str | None, cache: EmbeddingCache | bool | None,
-                   progress: bool | None, extra: Sequence[str]) -> None:
-    """Finetune one candidate and embed the split with it; a failure marks it failed (and
-    is raised when it is the only candidate, as a one-model comparison always did)."""
+                   progress: bool | None, extra: Sequence[str], retrain: bool) -> None:
+    """Finetune one candidate (or reuse the same training saved before) and embed the split
+    with it; a failure marks it failed (and is raised when it is the only candidate, as a
+    one-model comparison always did)."""
     import time
 
+    from .._reuse import finetune_or_reuse
     from .._transport.usage import CountingEmbedder
 
     if cand.baseline.error is not None:
@@ -466,7 +516,8 @@ def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
     try:
         with log.step(f"finetune ({cand.method})" if single
                       else f"finetune {cand.label}", "finetune"):
-            cand.custom_model = cand.finetuner.finetune(train, validation, cfg)
+            cand.custom_model, cand.reused = finetune_or_reuse(
+                cand.finetuner, train, validation, cfg, retrain=retrain, say=log.say)
         cand.timings["finetune"] = round(time.perf_counter() - start, 3)
         inner = cand.custom_model.embedder()
         counted = CountingEmbedder(inner)

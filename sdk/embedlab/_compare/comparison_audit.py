@@ -120,11 +120,16 @@ def train_clean_candidate(
     """Train on ``train`` less the suspects, embed train and test with the new model, and
     score it with the probe fitted on the kept rows; returns it with its train/test vectors."""
     from .._classifier import fit_head
+    from .._datasets.dataset import Dataset
     from .._evaluation import evaluate
 
     flagged = set(audit.suspect_indices)
     keep = [i for i in range(len(train)) if i not in flagged]
-    kept = train.subset(keep)
+    part = train.subset(keep)
+    # Named for what it is, so a check that fails on it does not blame the user's file.
+    kept = Dataset(part.texts, part.labels, ids=part.ids, rows=part.rows, lines=part.lines,
+                   source=f"the train split less its {len(flagged)} rows to check",
+                   name=train.name)
     model = finetuner.finetune(kept, None, config)
     vectors = model.embedder().embed([*train.texts, *test.texts], input_type, cache=cache,
                                      progress=progress)
@@ -153,6 +158,8 @@ def audit_report(comparison: Comparison) -> dict[str, Any]:
     clean: CleanCandidate | None = getattr(comparison, "clean", None)
     if clean is not None:
         out["clean_candidate"] = clean.to_dict(comparison.evaluations.get("custom"))
+    elif comparison.settings.get("audit", {}).get("clean_skipped"):
+        out["clean_candidate"] = {"skipped": comparison.settings["audit"]["clean_skipped"]}
     return out
 
 

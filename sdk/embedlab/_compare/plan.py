@@ -47,6 +47,8 @@ class ComparisonPlan:
     #: ``"file"`` when the test set is the user's own, ``"split"`` when split off the data.
     test_source: str = "split"
     validation_rows: int = 0
+    #: Train rows the finetuner holds out for early stopping (no validation file given).
+    held_out_rows: int = 0
     #: Distinct test texts also in train (leakage).
     overlap: int = 0
     #: Every candidate: provider, method, baseline model, and the calls, texts and tokens
@@ -96,8 +98,11 @@ class ComparisonPlan:
             + (f"; {self.overlap} test texts also in train (leakage)" if self.overlap else ""),
             f"baseline: embed {self.distinct_texts} distinct texts with {self.baseline_model} "
             f"in {self.baseline_batches} batches of up to {self.max_batch_size}",
-            f"finetune: method {self.method} on the {self.train_rows} train rows "
-            f"(training settings: {training})",
+            f"finetune: method {self.method} on {self.train_rows - self.held_out_rows} of "
+            f"the {self.train_rows} train rows"
+            + (f", {self.held_out_rows} held out for early stopping" if self.held_out_rows
+               else "")
+            + f" (training settings: {training})",
             custom,
             *self._audit_lines(),
             *(self._candidate_lines() if len(self.candidates) > 1 else []),
@@ -139,6 +144,7 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
     """Validate ``dataset`` and count the work ``compare`` would do; raises on bad data."""
     from .._datasets.splits import make_splits
     from .._errors import ConfigurationError
+    from .._finetuner import FinetuneConfig
     from .candidates import as_list, expand_candidates
 
     if clean and not audit:
@@ -150,6 +156,8 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
     report.raise_for_errors()
     train, _, test, info = make_splits(dataset, test=test, validation=validation,
                                        test_size=test_size, seed=seed)
+    # The finetuners' own policy: the rows they would hold out for early stopping.
+    _, held_out, _ = FinetuneConfig(seed=seed).validation_split(train, validation)
     embedder, finetuner = baselines[0].embedder.inner, candidates[0].finetuner
     texts = list(dict.fromkeys([*train.texts, *test.texts]))
     distinct = len(texts)
@@ -188,6 +196,7 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
         clean=clean,
         test_source=info.source,
         validation_rows=info.validation,
+        held_out_rows=len(held_out) if validation is None and held_out is not None else 0,
         overlap=info.overlap,
         candidates=planned,
         skipped=skipped,

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .dataset import Dataset
 
-__all__ = ["LEAK_EXAMPLES", "SplitInfo", "load_split_file", "make_splits", "overlapping_texts"]
+__all__ = ["LEAK_EXAMPLES", "SplitInfo", "describe_file", "load_split_file", "make_splits",
+           "overlapping_texts"]
 
 #: Leaked texts quoted in the warning and the report.
 LEAK_EXAMPLES = 5
@@ -34,12 +35,21 @@ class SplitInfo:
     #: ``"file"`` when the user gave the test set, ``"split"`` when it was split off train.
     source: str
     overlap_examples: list[str] = field(default_factory=list)
+    #: The user's own ``test`` / ``validation`` files: path as given, rows, fingerprint.
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Train rows the finetuner held out for early stopping (no validation file given).
+    held_out: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """``report.json``'s ``split`` object."""
-        return {"train": self.train, "validation": self.validation, "test": self.test,
-                "overlap": self.overlap, "source": self.source,
-                "overlap_examples": list(self.overlap_examples)}
+        out: dict[str, Any] = {
+            "train": self.train, "validation": self.validation, "test": self.test,
+            "overlap": self.overlap, "source": self.source,
+            "overlap_examples": list(self.overlap_examples)}
+        out.update({f"{what}_file": dict(entry) for what, entry in self.files.items()})
+        if self.held_out is not None:
+            out["held_out_for_early_stopping"] = self.held_out
+        return out
 
     @property
     def warning(self) -> str | None:
@@ -50,6 +60,13 @@ class SplitInfo:
         return (f"{self.overlap} of the {self.test} test rows' texts are also in the training "
                 f"data word for word (leakage: their scores are inflated), e.g. {shown}; "
                 "remove them from one side for an honest score")
+
+
+def describe_file(given: Any, data: Dataset) -> dict[str, Any]:
+    """What identifies a test or validation set in a report: the path as the user gave it
+    (or what it was, e.g. ``DataFrame``), its row count and its content fingerprint."""
+    path = str(given) if isinstance(given, (str, Path)) else (data.source or data.name)
+    return {"path": path, "rows": len(data), "fingerprint": data.fingerprint}
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -93,6 +93,12 @@ class AdapterFinetuner(Finetuner):
             self._base_model = self._embedder.model
         return self._embedder
 
+    def identity(self) -> dict[str, Any]:
+        """The base embedder (name, revision, dimension) and the options written down."""
+        base = self.base_embedder()
+        return {"base": base.name, "revision": safe_identity(base.revision or ""),
+                "dimension": base.dimension, "options": public_options(self._options)}
+
     # --- training -----------------------------------------------------------------------------
     def finetune(self, train: Dataset, validation: Dataset | None = None,
                  config: FinetuneConfig | None = None) -> AdapterModel:
@@ -102,7 +108,7 @@ class AdapterFinetuner(Finetuner):
         config = config or FinetuneConfig()
         trainer, settings = _settings(config)
         train.validate().raise_for_errors()
-        fit, validation, val_note = _validation_split(train, validation, config)
+        fit, validation, val_note = config.validation_split(train, validation)
         classes = train.classes
         index = {label: i for i, label in enumerate(classes)}
         if validation is not None:
@@ -216,25 +222,6 @@ def _settings(config: FinetuneConfig) -> tuple[str, TrainingSettings]:
             "the adapter needs epochs >= 1, batch_size >= 2 and learning_rate > 0; got "
             f"{settings.epochs}, {settings.batch_size}, {settings.learning_rate}")
     return trainer, settings
-
-
-def _validation_split(train: Dataset, validation: Dataset | None, config: FinetuneConfig
-                      ) -> tuple[Dataset, Dataset | None, str]:
-    """``(rows to fit, validation rows, note)``: the validation set given, else a stratified
-    ``validation_size`` share held out of ``train`` (at least one row per class), else none
-    when ``train`` is too small to spare it."""
-    if validation is not None:
-        return train, validation, "given"
-    from collections import Counter
-
-    counts = Counter(train.labels)
-    n_classes = len(counts)
-    wanted = max(round(config.validation_size * len(train)), n_classes)
-    if config.validation_size <= 0 or min(counts.values()) < 2 \
-            or len(train) - wanted < n_classes:
-        return train, None, "none (training set too small to hold rows out)"
-    fit, held_out = train.split(test_size=wanted, seed=config.seed)
-    return fit, held_out, f"{wanted} rows held out of train"
 
 
 def _check_labels(validation: Dataset, index: dict[str, int]) -> None:

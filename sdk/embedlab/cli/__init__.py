@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
+from ._warnings import plain_warnings
 from .audit import audit_command
 from .cache import cache
 from .check import check
@@ -21,9 +22,11 @@ __all__ = ["cli", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="embedlab")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Finetune embedding models on labelled text and see how much better they separate
     your classes than the baseline, with any provider."""
+    ctx.with_resource(plain_warnings())
 
 
 cli.add_command(providers_command)

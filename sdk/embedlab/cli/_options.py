@@ -136,6 +136,10 @@ def _training(func: Any, *, multiple: bool) -> Any:
                           "checkpoint so far (the model card records why it stopped)."),
         click.option("--seed", type=click.IntRange(0, MAX_SEED), default=42, show_default=True,
                      help="Seed for the split, training and the maps."),
+        click.option("--retrain", is_flag=True,
+                     help="Train a new model even when one trained the same way (same data, "
+                          "base model, method and settings) was saved before; it is reused "
+                          "otherwise."),
     ])(func)
 
 

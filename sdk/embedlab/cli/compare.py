@@ -83,7 +83,7 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                     projection: str, methods: tuple[str, ...], epochs: int | None,
                     batch_size: int | None, learning_rate: float | None,
                     max_steps: int | None, time_budget: float | None, seed: int,
-                    text_column: str, label_column: str,
+                    retrain: bool, text_column: str, label_column: str,
                     encoding: str, overwrite: bool, highlights: tuple[str, ...],
                     highlight_file: Path | None, invalid_text: str, no_audit: bool,
                     clean: bool, no_cache: bool,
@@ -149,7 +149,8 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                      time_budget=time_budget,
                      text_column=text_column, label_column=label_column, encoding=encoding,
                      cache=False if no_cache else None, progress=False if quiet else None,
-                     steps=steps, highlight=highlight, audit=not no_audit, clean=clean)
+                     steps=steps, highlight=highlight, audit=not no_audit, clean=clean,
+                     retrain=retrain)
     saved = result.save(out_dir, steps=steps, overwrite=overwrite)
     for name, error in result.artifact_errors.items():
         click.secho(f"warning: the {name} artifact was not saved: {error}", fg="yellow",

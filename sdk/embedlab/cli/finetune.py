@@ -33,7 +33,7 @@ __all__ = ["finetune_command"]
 def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, input_type: str,
                      method: str | None, epochs: int | None, batch_size: int | None,
                      learning_rate: float | None, max_steps: int | None,
-                     time_budget: float | None, seed: int,
+                     time_budget: float | None, seed: int, retrain: bool,
                      text_column: str, label_column: str, encoding: str, as_json: bool,
                      quiet: bool) -> None:
     """Finetune on every row of DATASET and save the custom model to OUT; print its id.
@@ -41,10 +41,12 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
     Embed with it later: `embedlab embed --model ID` or get_embedder(ID); label texts with
     its classifier (fitted on the same rows): `embedlab classify --model ID TEXT...`.
     """
+    from .._custom_models import find_trained
     from .._datasets.loaders import load_dataset
     from .._finetuner import FinetuneConfig
     from .._lookup import get_finetuner
     from .._manifest import check_output_dir
+    from .._reuse import finetune_or_reuse, training_key
 
     check_output_dir(Path(out), overwrite=overwrite, what="custom model")  # before training
     data = load_dataset(dataset, text_column=text_column, label_column=label_column,
@@ -55,10 +57,12 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
                             max_steps=max_steps, time_budget=time_budget, seed=seed,
                             input_type=input_type,
                             progress=False if quiet else None)
-    if not quiet:
+    key = training_key(finetuner, data, None, config)
+    if not quiet and (retrain or key is None or find_trained(key) is None):
         click.echo(f"finetuning ({finetuner.method}) on {len(data)} rows of {data.name} ...",
                    err=True)
-    model = finetuner.finetune(data, None, config)
+    model, _ = finetune_or_reuse(finetuner, data, None, config, retrain=retrain,
+                                 say=None if quiet else lambda line: click.echo(line, err=True))
     if not quiet:
         click.echo("fitting the classifier (embedlab classify --model ID) ...", err=True)
     model.fit_classifier(data, input_type=input_type, seed=seed,

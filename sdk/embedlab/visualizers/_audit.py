@@ -141,7 +141,10 @@ def audit_sections(context: Mapping[str, Any], uid: str) -> str:
                      f"{_e(audit['skipped'])}</p>")
     elif isinstance(audit, Mapping):
         parts.append(_rows_table(audit, uid) + _overlaps_table(audit))
-    if isinstance(clean, Mapping):
+    if isinstance(clean, Mapping) and clean.get("skipped"):
+        parts.append("<h2>Custom model trained without the rows to check</h2>"
+                     f"<p class='el-sub el-warning'>Skipped: {_e(clean['skipped'])}</p>")
+    elif isinstance(clean, Mapping):
         custom = (context.get("metrics") or {}).get("custom") or {}
         parts.append(_clean_table(clean, custom))
     parts.append("</div>")

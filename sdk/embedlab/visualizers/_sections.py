@@ -193,6 +193,12 @@ def _settings(context: Mapping[str, Any]) -> dict[str, Any]:
     settings = context.get("settings")
     if isinstance(settings, Mapping):
         run.update({str(k): v for k, v in settings.items()})
+    split = context.get("split") or {}
+    for what in ("test", "validation"):
+        entry = split.get(f"{what}_file") if isinstance(split, Mapping) else None
+        if isinstance(entry, Mapping):  # the user's own file: which one, exactly
+            run[f"{what} file"] = (f"{entry.get('path')} ({entry.get('rows')} rows, "
+                                   f"fingerprint {str(entry.get('fingerprint'))[:12]})")
     return run
 
 
