@@ -86,7 +86,8 @@ def classify(
     fitted on them instead, so any model works, base models too (``"local"``,
     ``"cohere:embed-english-v3.0"``). The examples and the texts are embedded in one call.
     """
-    from ._errors import ConfigurationError
+    from ._custom_models import missing_model_path
+    from ._errors import ConfigurationError, ModelNotFoundError
     from ._finetuner import CustomModel
     from ._lookup import get_embedder
 
@@ -100,6 +101,9 @@ def classify(
     custom = model if isinstance(model, CustomModel) else resolve_custom_model(model)
     if examples is None:
         if custom is None:
+            why = missing_model_path(model) if isinstance(model, (str, Path)) else None
+            if why is not None:
+                raise ModelNotFoundError(why)
             raise ConfigurationError(
                 f"{model} is a base model: it has no classification head. Give labelled "
                 "examples (`--examples train.csv` / examples=...), or classify with a custom "

@@ -20,8 +20,9 @@ from .settings import data_dir
 if TYPE_CHECKING:
     from ._finetuner import CustomModel
 
-__all__ = ["CARD_NAME", "check_provider", "find_custom_model", "find_trained", "read_card",
-           "remember_custom_model", "remember_saved", "write_card"]
+__all__ = ["CARD_NAME", "check_provider", "find_custom_model", "find_trained",
+           "missing_model_path", "read_card", "remember_custom_model", "remember_saved",
+           "write_card"]
 
 #: The file inside a saved custom model's directory that describes it.
 CARD_NAME = "embedlab.json"
@@ -132,6 +133,25 @@ def find_custom_model(name: str | Path) -> Path | None:
     if recorded and (Path(recorded) / CARD_NAME).is_file():
         return Path(recorded)
     return None
+
+
+def missing_model_path(name: str | Path) -> str | None:
+    """Why ``name``, written like a path (``models/x``, ``./x``, ``~/x``), names no custom
+    model: the path does not exist, or holds no card; ``None`` for any other name."""
+    text = str(name)
+    provider = text.partition(":")[0]
+    if not (isinstance(name, Path) or "/" in provider or "\\" in provider
+            or provider.startswith((".", "~"))):
+        return None
+    path = Path(text).expanduser()
+    if (path / CARD_NAME).is_file():
+        return None
+    found = ("does not exist" if not path.exists() else
+             f"holds no custom model ({CARD_NAME} is missing)" if path.is_dir() else
+             "is a file, not a custom model's directory")
+    return (f"{text}: the path {found}. Give the directory a custom model was saved into (it "
+            f"holds {CARD_NAME}) or its id, or a provider's model as provider:model "
+            f"(e.g. local:{text})")
 
 
 def __getattr__(name: str) -> Any:

@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._custom_models import CARD_NAME, check_provider, find_custom_model, read_card
+from ._custom_models import (
+    CARD_NAME,
+    check_provider,
+    find_custom_model,
+    missing_model_path,
+    read_card,
+)
 from ._errors import (
     BrokenPluginError,
     ConfigurationError,
@@ -140,6 +146,9 @@ def get_embedder(name: str, **options: Any) -> Embedder:
         found = find_custom_model(name)
         if found is not None:
             return load_custom_model(found).embedder()
+        why = missing_model_path(name)
+        if why is not None and get_registry().broken(provider) is None:
+            raise ModelNotFoundError(why)
         known = list(entries) + [f"{p}:MODEL" for p in entries]
         raise _unknown("embedding provider", name, known)
     entry = entries[provider]

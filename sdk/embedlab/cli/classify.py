@@ -12,6 +12,7 @@ import click
 
 from .._atomic import atomic_open
 from .._embedder import INPUT_TYPES
+from ._display import csv_cell, terminal_json, terminal_text
 from ._errors import reports_errors
 from ._options import argument_texts, encoding_option, invalid_text_option
 
@@ -35,7 +36,8 @@ def _write(predictions: Sequence[Prediction], out: Path) -> None:
             writer.writerow(FIELDS)
             for p in predictions:
                 record = p.to_record()
-                writer.writerow([record["text"], record["label"], record["probability"],
+                writer.writerow([csv_cell(record["text"]), csv_cell(record["label"]),
+                                 record["probability"],
                                  json.dumps(record["alternatives"], ensure_ascii=False)])
         else:
             for p in predictions:
@@ -96,8 +98,8 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
     if texts and file is not None:
         raise ConfigurationError("give texts as arguments or --file, not both")
     items = argument_texts(texts, invalid_text) if texts else (
-        _read_rows(str(file), text_column, None, encoding, False)[1] if file is not None
-        else [])
+        _read_rows(str(file), text_column, None, encoding, False, skip_blank_option=False)[1]
+        if file is not None else [])
     if not items:
         raise ConfigurationError("nothing to classify: give texts as arguments or --file")
     predictions = classify(items, model, examples=examples, top_k=top_k, threshold=threshold,
@@ -112,10 +114,10 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
         return
     if as_json:
         for p in predictions:
-            click.echo(json.dumps(p.to_record(), ensure_ascii=False))
+            click.echo(terminal_json(p.to_record()))
         return
     for p in predictions:
         shown = p.alternatives if p.uncertain else p.alternatives[1:]
-        others = ", ".join(f"{label} {prob:.3f}" for label, prob in shown)
-        click.echo(f"{p.label}\t{p.probability:.3f}\t{p.text}"
-                   + (f"\t(then {others})" if others else ""))
+        others = ", ".join(f"{terminal_text(str(label))} {prob:.3f}" for label, prob in shown)
+        click.echo(f"{terminal_text(str(p.label))}\t{p.probability:.3f}\t"
+                   f"{terminal_text(p.text)}" + (f"\t(then {others})" if others else ""))

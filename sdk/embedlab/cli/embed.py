@@ -40,10 +40,12 @@ def _is_file_out(out: Path) -> bool:
 
 
 def _read_rows(source: str, text_column: str, id_column: str | None, encoding: str,
-               skip_blank: bool, on_duplicate_id: str = "error") -> tuple[list[str], list[str]]:
+               skip_blank: bool, on_duplicate_id: str = "error", *,
+               skip_blank_option: bool = True) -> tuple[list[str], list[str]]:
     """Ids and texts of every row of ``source``; blank rows are refused with their numbers
     unless ``skip_blank`` (then left out: the ids keep each vector's row), and so are ids
-    on several rows unless ``on_duplicate_id="keep-last"``."""
+    on several rows unless ``on_duplicate_id="keep-last"``. ``skip_blank_option``: the
+    command has ``--skip-blank`` to suggest."""
     from .._errors import DatasetError
     from ..corpus.duplicates import find_duplicate_ids
     from ..corpus.sources import blank_rows, discover, read_chunks
@@ -66,11 +68,12 @@ def _read_rows(source: str, text_column: str, id_column: str | None, encoding: s
         if blank and not skip_blank:
             listed = ", ".join(map(str, blank[:LISTED_ROWS]))
             more = f" and {len(blank) - LISTED_ROWS} more" if len(blank) > LISTED_ROWS else ""
+            flag = (", or pass --skip-blank to leave them out and write each vector's row id "
+                    "(.parquet or a directory --out)") if skip_blank_option else ""
             raise DatasetError(
                 f"{file.path}: row{'s' if len(blank) > 1 else ''} {listed}{more} "
-                f"{'have' if len(blank) > 1 else 'has'} no text, so the vectors would not line "
-                "up with the rows; fill them in or delete them, or pass --skip-blank to leave "
-                "them out and write each vector's row id (.parquet or a directory --out)")
+                f"{'have' if len(blank) > 1 else 'has'} no text, so the results would not "
+                f"line up with the rows; fill them in or delete them{flag}")
     if not texts:
         raise DatasetError(f"{source}: holds no text to embed")
     return ids, texts
@@ -132,6 +135,9 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
               show_default=True,
               help="An --id-column value on more than one row: refuse the input (naming the "
                    "first ones), or keep only each id's last row.")
+@click.option("--restart", is_flag=True,
+              help="Directory --out: delete an earlier run's parts there (of this job or "
+                   "another) and start over, instead of resuming.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
               show_default=True, help="Directory --out: embed in this process, or on Ray Data.")
 @click.option("--address", default=None, metavar="auto|ray://HOST:PORT",
@@ -149,7 +155,7 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
 def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_column: str,
                   id_column: str | None, encoding: str, out: Path, overwrite: bool,
                   input_type: str | None, skip_blank: bool, on_duplicate_id: str,
-                  engine: str, address: str | None, workers: int,
+                  restart: bool, engine: str, address: str | None, workers: int,
                   worker_cpus: float, part_rows: int, invalid_text: str, no_cache: bool,
                   quiet: bool) -> None:
     """Embed TEXTS (or the texts in --file) and write one vector per text.
@@ -164,6 +170,10 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
     if not texts and file is None:
         raise ConfigurationError("nothing to embed: give texts as arguments or --file")
     if not _is_file_out(out):
+        if overwrite:
+            raise ConfigurationError(f"--out {out}: --overwrite replaces a .npy/.parquet file; "
+                                     "a directory --out resumes its run, or starts over with "
+                                     "--restart")
         if file is None:
             raise ConfigurationError(f"--out {out}: a dataset directory is written from --file; "
                                      "for texts given as arguments use a .npy or .parquet --out")
@@ -175,10 +185,14 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
             address=address, workers=workers, num_cpus=worker_cpus, part_rows=part_rows,
             encoding=encoding, cache=False if no_cache else None,
             progress=False if quiet else None,
-            on_duplicate_id=on_duplicate_id)  # type: ignore[arg-type]
+            on_duplicate_id=on_duplicate_id,  # type: ignore[arg-type]
+            restart=restart)
         if not quiet:
             click.echo(str(summary), err=True)
         return
+    if restart:
+        raise ConfigurationError("--restart starts a directory --out over; a .npy/.parquet "
+                                 "--out is replaced with --overwrite")
     if engine != "local":
         raise ConfigurationError("--engine ray writes a dataset directory: give --out a "
                                  "directory name (no .npy/.parquet suffix)")

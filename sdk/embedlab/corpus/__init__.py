@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._embedder import Embedder
 from .._errors import ConfigurationError
@@ -18,6 +18,7 @@ from .summary import CorpusSummary
 if TYPE_CHECKING:
     from .._transport.cache import EmbeddingCache
     from .duplicates import OnDuplicateId
+    from .output import OutputDir
 
 __all__ = ["DEFAULT_PART_ROWS", "CorpusSummary", "embed_corpus"]
 
@@ -34,6 +35,20 @@ def _cache_path(cache: EmbeddingCache | bool | None) -> str | None:
         return None
     store = cache if isinstance(cache, EmbeddingCache) else default_cache()
     return str(store.path)
+
+
+def _lost_parts(output: OutputDir, manifest: dict[str, Any]) -> bool:
+    """Whether parts of a finished run are missing; True for the local engine, which can
+    redo them; an error saying how to start over for Ray's, which cannot."""
+    recorded = int(manifest.get("summary", {}).get("parts", 0))
+    present = len(output.part_files())
+    if present >= recorded:
+        return False
+    if manifest.get("engine") == "ray":
+        raise ConfigurationError(
+            f"--out {output.path}: {recorded - present} of the {recorded} parts of this "
+            "finished Ray run are missing; pass --restart (restart=True) to embed it again")
+    return True
 
 
 def embed_corpus(
@@ -53,6 +68,7 @@ def embed_corpus(
     cache: EmbeddingCache | bool | None = None,
     progress: bool | None = None,
     on_duplicate_id: OnDuplicateId = "error",
+    restart: bool = False,
 ) -> CorpusSummary:
     """Embed every row of ``source`` into the Parquet dataset directory ``out``.
 
@@ -65,7 +81,8 @@ def embed_corpus(
     cluster at ``address`` (``"auto"``, ``"ray://HOST:10001"``), or a local one, with
     ``workers`` actors of ``num_cpus`` CPUs each. An id of ``id_column`` on more than
     one row is refused, naming the first ones; ``on_duplicate_id="keep-last"`` keeps only
-    each id's last row instead.
+    each id's last row instead. ``restart=True`` deletes an earlier run's parts in ``out``
+    (of this job or another) and starts over.
     """
     from .duplicates import find_duplicate_ids
     from .local import run_local
@@ -94,7 +111,9 @@ def embed_corpus(
     }
     output = OutputDir(Path(out).expanduser(), settings)
     started = time.monotonic()
-    previous = output.open()
+    previous = output.open(restart=restart)
+    if previous is not None and previous.get("complete") and _lost_parts(output, previous):
+        previous = None  # a part went missing: the local engine redoes just that part
     if previous is not None and previous.get("complete"):
         done = previous.get("summary", {})
         return CorpusSummary(

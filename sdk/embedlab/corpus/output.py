@@ -30,6 +30,8 @@ __all__ = ["MANIFEST_NAME", "OutputDir", "check_out_path", "part_name", "vectors
 MANIFEST_NAME = "_embedlab_corpus.json"
 FORMAT_VERSION = 1
 _PART = re.compile(r"^part-(\d{5})-(\d{6})\.parquet$")
+# The parts the Ray engine moves in (``part-ray-`` and Ray's own file name).
+_RAY_PART = re.compile(r"^part-ray-[A-Za-z0-9_.-]+\.parquet$")
 # Hidden files embedlab writes before renaming (``.NAME.PID-RANDOM.tmp``, or ``.NAME.PID.tmp``
 # from earlier versions) and the Ray staging directories: a resumed run may remove them.
 _TEMPORARY = re.compile(r"^\.(part-\d{5}-\d{6}\.parquet\.\d+(-[0-9a-f]+)?\.tmp|"
@@ -92,16 +94,19 @@ class OutputDir:
                                      "--out directory") from None
         return data if isinstance(data, dict) else None
 
-    def open(self) -> dict[str, Any] | None:
-        """Make the directory ready: new, or a run of the same job to resume. Returns the
-        existing manifest (``None`` for a fresh start); removes only embedlab's own stale
-        temporary files."""
+    def open(self, *, restart: bool = False) -> dict[str, Any] | None:
+        """Make the directory ready: new, or a run of the same job to resume (``restart``:
+        an earlier run's files are removed first, whatever its job). Returns the existing
+        manifest (``None`` for a fresh start); removes only embedlab's own files."""
         check_out_path(self.path)
         if self.path.exists() and not self.path.is_dir():
             raise ConfigurationError(f"--out {self.path}: is a file; a corpus is written to a "
                                      "directory (give a new directory name)")
         self.path.mkdir(parents=True, exist_ok=True)
         manifest = self.read_manifest()
+        if manifest is not None and restart:
+            self._remove_run()
+            manifest = None
         entries = [p.name for p in self.path.iterdir()]
         if manifest is None:
             if entries:
@@ -130,7 +135,37 @@ class OutputDir:
             what = ", ".join(changed) or "format"
             raise ConfigurationError(
                 f"--out {self.path}: holds a run of a different job (changed: {what}); "
-                "rerun with the same input and options to resume it, or choose a new --out")
+                "rerun with the same input and options to resume it, pass --restart "
+                "(restart=True) to delete that run's parts and start over, or choose a new "
+                "--out")
+
+    def _remove_run(self) -> None:
+        """Delete the earlier run's parts, manifest and temporary files; refused, deleting
+        nothing, when the directory holds anything else (embedlab deletes only its own)."""
+        def ours(entry: Path) -> bool:
+            name = entry.name
+            if _TEMPORARY.match(name):
+                return not entry.is_symlink()
+            return bool(_PART.match(name) or _RAY_PART.match(name) or name == MANIFEST_NAME) \
+                and entry.is_file() and not entry.is_symlink()
+
+        entries = list(self.path.iterdir())
+        foreign = sorted(e.name for e in entries if not ours(e))
+        if foreign:
+            raise ConfigurationError(
+                f"--out {self.path}: --restart deletes only embedlab's corpus files, and this "
+                f"directory also holds {', '.join(foreign[:5])}"
+                f"{' and more' if len(foreign) > 5 else ''}; move them out or choose a new --out")
+        for entry in entries:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+    def part_files(self) -> set[str]:
+        """Names of every part in the directory, from either engine."""
+        return {p.name for p in self.path.iterdir()
+                if _PART.match(p.name) or _RAY_PART.match(p.name)}
 
     def write_manifest(self, extra: dict[str, Any]) -> None:
         """Write the manifest with the settings and ``extra`` (atomically)."""
