@@ -97,13 +97,16 @@ def test_without_a_key_only_loopback_hosts_are_answered(
         asgi: Callable[..., Any], embedlab_fake_provider: str, host: str,
         answered: bool) -> None:
     open_app = create_app("fake", cache=False)
-    for path in ("/health", "/v1/models"):
+    for path in ("/v1/models", "/docs"):
         answer = call(asgi, "GET", path, app=open_app, key=None, headers={"host": host})
         if answered:
             assert answer.status_code == 200, answer.text
         else:
             assert answer.status_code == 400
             assert error_of(answer)["code"] == "invalid_host"
+    # The health check stays open to any load balancer.
+    health = call(asgi, "GET", "/health", app=open_app, key=None, headers={"host": host})
+    assert health.status_code == 200
     # With a key, the key is the guard: any Host is answered.
     keyed = call(asgi, "GET", "/v1/models", headers={"host": host})
     assert keyed.status_code == 200
