@@ -178,6 +178,18 @@ def test_a_lone_surrogate_gets_400_and_never_reaches_the_model(
     assert embedder.attempts == 1
 
 
+@pytest.mark.parametrize(("body", "status", "param"), [
+    (b'{"model": "\\ud800", "input": "hi"}', 404, "model"),
+    (b'{"model": "fake", "input": "hi", "input_type": "\\udc00"}', 400, "input_type"),
+])
+def test_a_lone_surrogate_quoted_in_an_error_cannot_break_it(
+        asgi: Callable[..., Any], body: bytes, status: int, param: str) -> None:
+    answer = call(asgi, "POST", "/v1/embeddings", content=body,
+                  headers={"content-type": "application/json"})
+    assert answer.status_code == status and error_of(answer)["param"] == param
+    assert "\ud800" in error_of(answer)["message"] or "\udc00" in error_of(answer)["message"]
+
+
 @pytest.mark.parametrize("body", [b"[1, 2]", b'"hello"', b"42", b"null"])
 def test_a_body_that_is_not_an_object_gets_a_clear_message(asgi: Callable[..., Any],
                                                            body: bytes) -> None:
