@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from app_models import SERVE_KEY
 from embedlab import ConfigurationError, get_embedder
-from embedlab.serve import create_app
+from embedlab.serve import ServeLimits, create_app
 from embedlab.testing import FakeEmbedder
 
 
@@ -197,3 +197,6 @@ def test_bad_settings_are_refused(embedlab_fake_provider: str) -> None:
     embedder.input_types = frozenset({"classification"})  # type: ignore[misc]
     with pytest.raises(ConfigurationError, match="search_query"):
         create_app(embedder, input_type="search_query")
+    for bad in ({"read_timeout": 0}, {"max_request_bytes": 0}, {"max_connections": 0}):
+        with pytest.raises(ConfigurationError, match=next(iter(bad))):
+            ServeLimits(**bad)  # type: ignore[arg-type]

@@ -97,13 +97,16 @@ def test_without_a_key_only_loopback_hosts_are_answered(
         asgi: Callable[..., Any], embedlab_fake_provider: str, host: str,
         answered: bool) -> None:
     open_app = create_app("fake", cache=False)
-    for path in ("/health", "/v1/models"):
+    for path in ("/v1/models", "/docs"):
         answer = call(asgi, "GET", path, app=open_app, key=None, headers={"host": host})
         if answered:
             assert answer.status_code == 200, answer.text
         else:
             assert answer.status_code == 400
             assert error_of(answer)["code"] == "invalid_host"
+    # The health check stays open to any load balancer.
+    health = call(asgi, "GET", "/health", app=open_app, key=None, headers={"host": host})
+    assert health.status_code == 200
     # With a key, the key is the guard: any Host is answered.
     keyed = call(asgi, "GET", "/v1/models", headers={"host": host})
     assert keyed.status_code == 200
@@ -173,6 +176,18 @@ def test_a_lone_surrogate_gets_400_and_never_reaches_the_model(
                                FakeEmbedder().embed(good, cache=False), rtol=1e-6)
     # The ten good requests went to the model in one call: no failed merged call, no retries.
     assert embedder.attempts == 1
+
+
+@pytest.mark.parametrize(("body", "status", "param"), [
+    (b'{"model": "\\ud800", "input": "hi"}', 404, "model"),
+    (b'{"model": "fake", "input": "hi", "input_type": "\\udc00"}', 400, "input_type"),
+])
+def test_a_lone_surrogate_quoted_in_an_error_cannot_break_it(
+        asgi: Callable[..., Any], body: bytes, status: int, param: str) -> None:
+    answer = call(asgi, "POST", "/v1/embeddings", content=body,
+                  headers={"content-type": "application/json"})
+    assert answer.status_code == status and error_of(answer)["param"] == param
+    assert "\ud800" in error_of(answer)["message"] or "\udc00" in error_of(answer)["message"]
 
 
 @pytest.mark.parametrize("body", [b"[1, 2]", b'"hello"', b"42", b"null"])

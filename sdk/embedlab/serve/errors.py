@@ -4,13 +4,14 @@ models and URLs, provider faults, and anything unexpected (logged, never echoed)
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
@@ -43,11 +44,13 @@ class APIError(Exception):
         self.code = code
         self.headers = headers or {}
 
-    def response(self) -> JSONResponse:
-        """The JSON response for this error."""
+    def response(self) -> Response:
+        """The JSON response for this error, in ASCII: a message quoting the request (a model
+        name holding a lone surrogate, say) cannot fail to encode."""
         body = {"error": {"message": self.message, "type": self.type, "param": self.param,
                           "code": self.code}}
-        return JSONResponse(body, status_code=self.status, headers=self.headers)
+        return Response(json.dumps(body, separators=(",", ":")), status_code=self.status,
+                        headers=self.headers, media_type="application/json")
 
 
 def too_large(limit: int) -> APIError:
@@ -100,16 +103,16 @@ def install_error_handlers(app: FastAPI) -> None:
     """Answer every error in OpenAI's shape."""
 
     @app.exception_handler(APIError)
-    async def _api_error(request: Request, exc: APIError) -> JSONResponse:
+    async def _api_error(request: Request, exc: APIError) -> Response:
         return exc.response()
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         message, param = _validation_message(list(exc.errors()))
         return APIError(400, message, param=param).response()
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code in (404, 405):
             message = f"Invalid URL ({request.method} {request.url.path})"
             return APIError(exc.status_code, message, code="unknown_url").response()
@@ -119,11 +122,11 @@ def install_error_handlers(app: FastAPI) -> None:
                         headers=dict(exc.headers or {})).response()
 
     @app.exception_handler(EmbedlabError)
-    async def _embedlab(request: Request, exc: EmbedlabError) -> JSONResponse:
+    async def _embedlab(request: Request, exc: EmbedlabError) -> Response:
         return api_error_from(exc).response()
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         logger.exception("unexpected error on %s %s", request.method, request.url.path)
         return APIError(500, "The server had an error while processing your request.",
                         type="server_error").response()

@@ -4,9 +4,10 @@ its body is read, and the time its body gets to arrive.
 It is pure ASGI middleware (not a FastAPI dependency, which runs only after FastAPI has read
 and parsed the body), so an unauthenticated or oversized request costs the server nothing:
 
-- without an API key, only requests addressed to a loopback name (``localhost``, 127.0.0.1,
-  ``[::1]``) are answered, so a web page cannot reach the server through DNS rebinding;
-- with a key, every route but ``/health`` needs it, ``/docs`` and ``/openapi.json`` included;
+- ``/health`` is open to all (load balancers, orchestrators); every other route needs:
+- without an API key, a request addressed to a loopback name (``localhost``, 127.0.0.1,
+  ``[::1]``), so a web page cannot reach the server through DNS rebinding;
+- with a key, the key, ``/docs`` and ``/openapi.json`` included;
 - a ``Content-Length`` over the body cap is answered 413 at once (Starlette's body limit on
   the routes stops a body sent in chunks as soon as it passes the cap);
 - the body must arrive within the read timeout, else 408 and the connection is closed.
@@ -34,7 +35,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-#: Routes anyone may call, with or without the key.
+#: Routes anyone may call, with any Host and without the key.
 OPEN_PATHS = frozenset({"/health"})
 
 
@@ -80,12 +81,13 @@ class FrontDoor:
     def admit(self, scope: Scope) -> None:
         """Raise the APIError a request gets from its headers alone, if any."""
         headers = Headers(scope=scope)
-        if self.api_key is None and not is_loopback(headers.get("host")):
+        guarded = scope["path"] not in OPEN_PATHS
+        if guarded and self.api_key is None and not is_loopback(headers.get("host")):
             raise APIError(400, "This server has no API key, so it answers only requests "
                                 "addressed to localhost, 127.0.0.1 or [::1]. Call it by one of "
                                 "those names, or start it with --api-key-env to serve others.",
                            code="invalid_host")
-        if self.api_key is not None and scope["path"] not in OPEN_PATHS:
+        if guarded and self.api_key is not None:
             check_bearer(headers.get("authorization"), self.api_key)
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.limits.max_request_bytes:
