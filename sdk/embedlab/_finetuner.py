@@ -226,6 +226,12 @@ class Finetuner(ABC):
     def load(self, path: str | Path) -> CustomModel:
         """Load a custom model this finetuner saved to ``path``."""
 
+    def estimate(self, train: Dataset, validation: Dataset | None = None,
+                 config: FinetuneConfig | None = None) -> dict[str, Any] | None:
+        """How long training would take on this machine, measured on a few steps (for the
+        dry run): at least ``seconds`` and ``steps``. ``None`` (the default): no estimate."""
+        return None
+
     def identity(self) -> dict[str, Any] | None:
         """What, beside the data and the config, decides this finetuner's models (the base
         model, its revision, options), JSON-ready; a finished model with the same identity,

@@ -112,8 +112,14 @@ class Comparison:
 
     @property
     def title(self) -> str:
-        """Headline for the report and the maps."""
-        return f"{self.dataset.name}: {self.baseline_model} vs custom ({self.custom_model.method})"
+        """Headline for the report and the maps: the baseline against its custom model, or
+        every baseline against every candidate."""
+        if len(self.candidates) <= 1:
+            return (f"{self.dataset.name}: {self.baseline_model} vs custom "
+                    f"({self.custom_model.method})")
+        bases = ", ".join(b.name for b in self.baselines)
+        models = ", ".join(c.label for c in self.candidates)
+        return f"{self.dataset.name}: {bases} vs {len(self.candidates)} custom models ({models})"
 
     def to_dict(self) -> dict[str, Any]:
         """The report as a JSON-ready dict (what ``report.json`` holds)."""
@@ -275,6 +281,9 @@ def compare(
         as_list(provider), as_list(method), baseline_model, embedder_options,
         finetuner_options)
     single = len(candidates) == 1
+    # One step per extra baseline embedding and two (finetune, embed) per extra candidate,
+    # counted now so the total never changes mid-run; steps that cannot run are skipped.
+    log.total += (len(baselines) - 1) + 2 * (len(candidates) - 1)
     # Hyperparameters are checked before any data is read or embedded.
     cfg = _finetune_config(config, {"seed": seed, "input_type": input_type,
                                     "progress": progress, "epochs": epochs,
@@ -318,6 +327,8 @@ def compare(
     if primary_base is not None:
         found, audit_note = _audit_step(log, audit, train, primary_base.vectors["train"],
                                         seed, primary_base.name, progress)
+    elif audit:
+        log.skip("audit the training labels", "every baseline failed")
 
     for cand in candidates:
         _run_candidate(cand, log, single, train, val_part, test, cfg, input_type, cache,
@@ -345,7 +356,7 @@ def compare(
             log.say(f"warning: {clean_skipped}; the rest of the comparison goes on")
     elif clean:
         audit_note = audit_note or "the label audit flagged no rows: nothing to clean"
-        log.say(f"note: no clean candidate: {audit_note}")
+        log.skip("finetune without the rows to check", audit_note)
 
     with log.step("evaluate " + ("both models" if single else
                                  f"{len(ok) + len(baselines)} models"), "evaluate"):
@@ -509,6 +520,8 @@ def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
 
     if cand.baseline.error is not None:
         cand.status, cand.error = "failed", f"its baseline failed: {cand.baseline.error}"
+        log.skip(f"finetune {cand.label}", "its baseline failed")
+        log.skip(f"embed with {cand.label}", "its baseline failed")
         return
     base = cand.baseline.embedder
     before = base.usage()
@@ -533,6 +546,8 @@ def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
             raise
         cand.status, cand.error, cand.exception = "failed", _failure(exc), exc
         log.say(f"warning: candidate {cand.label} failed: {cand.error}")
+        if cand.custom_model is None:
+            log.skip(f"embed with {cand.label}", "its finetune failed")
         return
     finally:
         after = base.usage()
