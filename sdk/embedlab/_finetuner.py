@@ -159,15 +159,24 @@ class CustomModel(ABC):
 
     def fit_classifier(self, train: Dataset, *, input_type: str | None = "classification",
                        seed: int = 42, cache: EmbeddingCache | bool | None = None,
-                       progress: bool | None = None) -> ClassificationHead:
+                       progress: bool | None = None,
+                       calibrate_on: float | None = None) -> ClassificationHead:
         """Fit the classification head on ``train`` embedded with this model, keep it as
-        :attr:`classifier` (saved with the model) and return it."""
+        :attr:`classifier` (saved with the model) and return it. ``calibrate_on``: the
+        validation share of ``train`` whose rows fit its temperature (see
+        :mod:`embedlab._temperature`), the rows the finetuner held out with that share."""
         from ._classifier import fit_head
 
         vectors = self.embedder().embed(list(train.texts), input_type, cache=cache,
                                         progress=progress)
-        self.classifier = fit_head(vectors, train.labels, seed=seed, input_type=input_type,
-                                   fitted_on={"fingerprint": train.fingerprint})
+        head = fit_head(vectors, train.labels, seed=seed, input_type=input_type,
+                        fitted_on={"fingerprint": train.fingerprint})
+        if calibrate_on:
+            from ._temperature import calibrate_head
+
+            head, _ = calibrate_head(head, vectors, train.labels, validation_size=calibrate_on,
+                                     seed=seed)
+        self.classifier = head
         return self.classifier
 
     def classify(self, texts: Sequence[str], *, top_k: int = 3, threshold: float | None = None,

@@ -363,7 +363,8 @@ def compare(
         scored: list[Baseline | Candidate] = [*baselines, *ok]
         for item in scored:
             if item.vectors and item.evaluation is None:
-                _score(item, single, log, train, test, seed, input_type)
+                _score(item, single, log, train, test, seed, input_type,
+                       cfg.validation_size)
     ok = [c for c in ok if c.ok]
     if not primary.ok:
         raise FinetuneError(f"{primary.label}: {primary.error}")
@@ -559,10 +560,14 @@ def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
 
 
 def _score(item: Baseline | Candidate, single: bool, log: StepLog, train: Dataset,
-           test: Dataset, seed: int, input_type: str | None) -> None:
-    """Fit the probe on train and score it on test; a custom model keeps the probe."""
+           test: Dataset, seed: int, input_type: str | None,
+           validation_size: float) -> None:
+    """Fit the probe on train and score it on test; a custom model keeps the probe as its
+    classifier, temperature-scaled on the train split's validation share."""
+    from .._calibration import calibration
     from .._classifier import fit_head
     from .._evaluation import evaluate
+    from .._temperature import calibrate_head
     from .candidates import Candidate
 
     try:
@@ -580,7 +585,14 @@ def _score(item: Baseline | Candidate, single: bool, log: StepLog, train: Datase
         log.say(f"warning: scoring {name} failed: {item.error}")
         return
     if isinstance(item, Candidate) and item.custom_model is not None:
-        item.custom_model.classifier = head
+        # Metrics stay the probe's (as the baselines'); the saved classifier is calibrated.
+        scaled, info = calibrate_head(head, item.vectors["train"], train.labels,
+                                      validation_size=validation_size, seed=seed)
+        after = calibration(scaled.predict_proba(item.vectors["test"]), test.labels,
+                            list(scaled.classes))
+        item.calibration = {**info, "ece_test_before": item.evaluation.calibration.get("ece"),
+                            "ece_test_after": after["ece"]}
+        item.custom_model.classifier = scaled
 
 
 def _audit_step(log: StepLog, enabled: bool, train: Dataset, vectors: np.ndarray, seed: int,
