@@ -3,6 +3,7 @@ finetuner held out, and the report shows the expected calibration error before a
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def _ece(probabilities: np.ndarray, labels: list[str], classes: tuple[str, ...],
     right = np.asarray(classes)[probabilities.argmax(axis=1)] == np.asarray(labels)
     edges = np.linspace(0.0, 1.0, bins + 1)
     total = 0.0
-    for low, high in zip(edges[:-1], edges[1:], strict=True):
+    for low, high in itertools.pairwise(edges):
         rows = (confidence > low) & (confidence <= high)
         if rows.any():
             total += rows.mean() * abs(right[rows].mean() - confidence[rows].mean())
