@@ -136,6 +136,25 @@ class LocalFinetuner(Finetuner):
         base = resolve_model(self.base_model)
         return {"base": base.name, "revision": base.revision}
 
+    def estimate(self, train: Dataset, validation: Dataset | None = None,
+                 config: FinetuneConfig | None = None) -> dict[str, Any]:
+        """Training time on this machine: the steps this run takes, at the rate measured on a
+        few real training steps, plus each epoch's validation probe (an upper bound: early
+        stopping may end sooner)."""
+        from .device import pick_device
+        from .estimate import measure_rates, training_estimate
+        from .probe import PROBE_TRAIN_ROWS
+
+        config = config or FinetuneConfig()
+        fit, held_out, _ = config.validation_split(train, validation)
+        settings = self._settings(config, len(fit))
+        per_epoch = max(1, math.ceil(len(fit) / settings["batch_size"]))
+        steps = settings["max_steps"] or settings["epochs"] * per_epoch
+        rates = measure_rates(resolve_model(self.base_model).path, pick_device(self.device),
+                              fit.texts, settings["batch_size"], settings["seed"])
+        probe = min(len(fit), PROBE_TRAIN_ROWS) + (len(held_out) if held_out else 0)
+        return training_estimate(steps, math.ceil(steps / per_epoch), probe, rates)
+
     def finetune(self, train: Dataset, validation: Dataset | None = None,
                  config: FinetuneConfig | None = None) -> LocalCustomModel:
         """Train on ``train``, early-stopping on ``validation`` (or a held-out split)."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from transformers import TrainerCallback
 
-from .probe import probe_scores, stratified_cap
+from .probe import PROBE_TRAIN_ROWS, probe_scores, stratified_cap
 
 if TYPE_CHECKING:
     import torch
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from transformers import TrainerControl, TrainerState, TrainingArguments
 
 __all__ = ["EpochProbe"]
-
-#: The probe is fitted on at most this many training rows, so epochs stay cheap at 20k rows.
-PROBE_TRAIN_ROWS = 2000
 
 
 class EpochProbe(TrainerCallback):
@@ -102,8 +99,11 @@ class EpochProbe(TrainerCallback):
                        control: TrainerControl, **kwargs: Any) -> None:
         from embedlab.progress import progress_bar
 
+        # One bar for the whole training (every epoch), whose ETA averages over the run so
+        # far (smoothing 0), so the validation probe after each epoch is in it too.
         self._bar = progress_bar(state.max_steps, desc="finetune local", unit="step",
                                  force=self.progress)
+        self._bar.smoothing = 0
 
     def on_log(self, args: TrainingArguments, state: TrainerState, control: TrainerControl,
                logs: dict[str, float] | None = None, **kwargs: Any) -> None:

@@ -159,15 +159,24 @@ class CustomModel(ABC):
 
     def fit_classifier(self, train: Dataset, *, input_type: str | None = "classification",
                        seed: int = 42, cache: EmbeddingCache | bool | None = None,
-                       progress: bool | None = None) -> ClassificationHead:
+                       progress: bool | None = None,
+                       calibrate_on: float | None = None) -> ClassificationHead:
         """Fit the classification head on ``train`` embedded with this model, keep it as
-        :attr:`classifier` (saved with the model) and return it."""
+        :attr:`classifier` (saved with the model) and return it. ``calibrate_on``: the
+        validation share of ``train`` whose rows fit its temperature (see
+        :mod:`embedlab._temperature`), the rows the finetuner held out with that share."""
         from ._classifier import fit_head
 
         vectors = self.embedder().embed(list(train.texts), input_type, cache=cache,
                                         progress=progress)
-        self.classifier = fit_head(vectors, train.labels, seed=seed, input_type=input_type,
-                                   fitted_on={"fingerprint": train.fingerprint})
+        head = fit_head(vectors, train.labels, seed=seed, input_type=input_type,
+                        fitted_on={"fingerprint": train.fingerprint})
+        if calibrate_on:
+            from ._temperature import calibrate_head
+
+            head, _ = calibrate_head(head, vectors, train.labels, validation_size=calibrate_on,
+                                     seed=seed)
+        self.classifier = head
         return self.classifier
 
     def classify(self, texts: Sequence[str], *, top_k: int = 3, threshold: float | None = None,
@@ -225,6 +234,12 @@ class Finetuner(ABC):
     @abstractmethod
     def load(self, path: str | Path) -> CustomModel:
         """Load a custom model this finetuner saved to ``path``."""
+
+    def estimate(self, train: Dataset, validation: Dataset | None = None,
+                 config: FinetuneConfig | None = None) -> dict[str, Any] | None:
+        """How long training would take on this machine, measured on a few steps (for the
+        dry run): at least ``seconds`` and ``steps``. ``None`` (the default): no estimate."""
+        return None
 
     def identity(self) -> dict[str, Any] | None:
         """What, beside the data and the config, decides this finetuner's models (the base

@@ -233,6 +233,26 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _apply_umask(directory: Path) -> None:
+    """Give every file written into ``directory`` the mode the user's umask asks for: some
+    writers (safetensors, temporary files renamed into place) create them 0600."""
+    mode = 0o666 & ~_umask()
+    for path in directory.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(mode)
+
+
 @contextlib.contextmanager
 def staged_output(target: str | Path, *, overwrite: bool = False,
                   what: str = "output") -> Iterator[Path]:
@@ -250,6 +270,7 @@ def staged_output(target: str | Path, *, overwrite: bool = False,
                                  f"({exc.strerror or exc}); choose another one") from None
     try:
         yield tmp
+        _apply_umask(tmp)
         write_manifest(tmp, what)
         check_output_dir(path, overwrite=overwrite, what=what)
         if path.is_dir() and not any(path.iterdir()):

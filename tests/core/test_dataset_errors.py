@@ -176,3 +176,22 @@ def test_error_is_raised_before_anything_else_reads_the_rows(tmp_path: Path) -> 
         el.load_dataset(path)
     assert "2 line(s)" in str(info.value)
     assert "line 2:" in str(info.value) and "line 4:" in str(info.value)
+
+
+def test_a_pandas_index_column_is_never_the_suggested_column(fake_provider: str,
+                                                            tmp_path: Path) -> None:
+    """Issue 24 item 8: ``DataFrame.to_csv`` writes the index as an unnamed first column;
+    the error suggested ``--text-column ''`` instead of a real column."""
+    from click.testing import CliRunner
+    from embedlab.cli import cli
+
+    pd = pytest.importorskip("pandas")
+    path = tmp_path / "tweets.csv"
+    pd.DataFrame({"tweet": ["so happy today", "this is awful"] * 6,
+                  "class": ["pos", "neg"] * 6}).to_csv(path)  # index=True, as by default
+    assert path.read_text(encoding="utf-8").startswith(",tweet,class")
+    result = CliRunner().invoke(cli, ["compare", str(path), "-p", "fake", "--dry-run"])
+    assert result.exit_code == 2
+    assert "--text-column tweet" in result.stderr
+    assert "--text-column ''" not in result.stderr and "--text-column  " not in result.stderr
+    assert "pandas index" in result.stderr and "index=False" in result.stderr

@@ -188,3 +188,14 @@ def test_bad_test_size_is_a_configuration_error(tmp_path: Path, test_size: objec
     ds = _load(tmp_path, "text,label\n" + _clean_rows())
     with pytest.raises(ConfigurationError, match="test_size="):
         ds.validate(test_size=test_size)  # type: ignore[arg-type]
+
+
+def test_the_summary_of_a_clean_dataset_is_one_line_saying_so(capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    """Issue 24 item 8: ``print(report.summary())`` printed an empty line for clean data."""
+    report = el.load_sample_dataset().validate()
+    assert report.ok and not report.issues
+    print(report.summary())
+    assert capsys.readouterr().out == "no problems found\n"
+    assert report.summary(severity="error") == "no errors found" == \
+        str(report).replace("problems", "errors")

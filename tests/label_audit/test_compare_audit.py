@@ -87,6 +87,11 @@ def test_audit_in_compare_reuses_the_baseline_vectors_and_cleans(tmp_path: Path)
     assert len(links) == len(audit.suspects)
     for anchor in links:  # every row of the table points at its mark on the baseline map
         assert f'id="{anchor}"' in page
+    # Issue 24 item 6: the marks' numbers overlapped; they show on hover, when linked to, or
+    # all at once with the map's toggle, never all by default.
+    assert page.count('class="el-toggle" data-toggle="sus-numbers"') == 1
+    assert ".el-report .el-sus text{display:none;" in page
+    assert ".el-report .el-sus:hover text,.el-report .el-sus:target text," in page
 
 
 def test_audit_off_and_clean_without_audit(fake_provider: str, tmp_path: Path) -> None:

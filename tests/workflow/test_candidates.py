@@ -243,3 +243,40 @@ def test_report_page_leaderboard_escaped_and_many_classes_fold(counted: _Counted
 
     with Image.open(saved / "comparison.png") as png:  # 2 groups: two rows of maps
         assert png.height > png.width * 0.8
+
+
+def test_multi_candidate_title_steps_and_cached_rows(counted: _Counted,
+                                                     files: dict[str, Path],
+                                                     tmp_path: Path) -> None:
+    """Issue 24 item 6: the page's title names every candidate, the step total is fixed
+    from the first line (a failed baseline's steps are counted as skipped), and the CLI
+    table says "cached" / "reused" instead of 0 calls and 0 texts."""
+    import re
+
+    args = ["compare", str(files["train"]), "-p", "counted:one", "-p", "counted:two",
+            "-p", "broken", "-m", "adapter", "--test", str(files["test"]),
+            "--projection", "pca", "--max-steps", "5"]
+    first = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "a")])
+    assert first.exit_code == 1  # the broken candidate failed; the rest saved
+    numbers = [(int(k), int(n)) for k, n in re.findall(r"^\[(\d+)/(\d+)\]", first.stderr,
+                                                        re.MULTILINE)]
+    totals = {n for _, n in numbers}
+    # load, validate, split, 3 baselines, audit, 3 x (finetune, embed), evaluate, project,
+    # render, save.
+    assert totals == {3 + 3 + 1 + 6 + 2 + 2}
+    assert max(k for k, _ in numbers) == totals.pop()
+    assert "finetune broken · adapter: skipped (its baseline failed)" in first.stderr
+
+    report = json.loads((tmp_path / "a" / "report.json").read_text(encoding="utf-8"))
+    title = report["title"]
+    assert "vs custom (adapter)" not in title
+    assert title == ("train.csv: counted:one, counted:two, broken:x vs 3 custom models "
+                     "(counted:one · adapter, counted:two · adapter, broken · adapter)")
+    assert f"<h1>{title}</h1>" in (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+
+    again = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "b")])
+    table = {line[:34].strip(): line[34:] for line in again.stdout.splitlines()}
+    assert table["counted:one · baseline"].endswith("cached")
+    assert table["counted:one · adapter"].endswith("reused")
+    assert not any(cells.endswith("      0      0") for name, cells in table.items()
+                   if "failed" not in name)

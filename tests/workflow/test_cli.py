@@ -73,12 +73,14 @@ def test_dry_run_counts_the_work_and_writes_nothing(runner: CliRunner, fake_prov
 
 
 def test_dry_run_on_the_sample_loads_no_model() -> None:
-    """With no DATASET the sample is used and said so; torch never loads."""
+    """With no DATASET the sample is used and said so; with --no-estimate torch never loads
+    (the training-time estimate is tested in tests/local/test_estimate.py)."""
     code = (
         "import sys\n"
         "from embedlab.cli import cli\n"
         "try:\n"
-        "    cli(['compare', '--provider', 'local', '--dry-run'], standalone_mode=False)\n"
+        "    cli(['compare', '--provider', 'local', '--dry-run', '--no-estimate'],\n"
+        "        standalone_mode=False)\n"
         "finally:\n"
         "    heavy = [m for m in ('torch', 'sentence_transformers', 'umap', 'matplotlib')\n"
         "             if m in sys.modules]\n"

@@ -89,6 +89,9 @@ class Candidate:
     texts: int = 0
     #: True when its custom model was trained before and loaded instead (:mod:`embedlab._reuse`).
     reused: bool = False
+    #: The saved classifier's temperature scaling: ``temperature``, ``rows`` it was fitted on,
+    #: and the test split's expected calibration error before and after.
+    calibration: dict[str, Any] = field(default_factory=dict)
     #: The exception object, kept for a single-candidate run to raise as before.
     exception: BaseException | None = field(default=None, repr=False)
 
@@ -118,6 +121,7 @@ class Candidate:
                              if self.custom_model is not None else None),
             "timings": dict(self.timings),
             "reused": self.reused,
+            "classifier_calibration": dict(self.calibration),
             "embedding_calls": self.calls,
             "texts_sent": self.texts,
             "baseline_embedding_calls": self.baseline.calls,

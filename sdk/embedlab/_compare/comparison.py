@@ -112,8 +112,14 @@ class Comparison:
 
     @property
     def title(self) -> str:
-        """Headline for the report and the maps."""
-        return f"{self.dataset.name}: {self.baseline_model} vs custom ({self.custom_model.method})"
+        """Headline for the report and the maps: the baseline against its custom model, or
+        every baseline against every candidate."""
+        if len(self.candidates) <= 1:
+            return (f"{self.dataset.name}: {self.baseline_model} vs custom "
+                    f"({self.custom_model.method})")
+        bases = ", ".join(b.name for b in self.baselines)
+        models = ", ".join(c.label for c in self.candidates)
+        return f"{self.dataset.name}: {bases} vs {len(self.candidates)} custom models ({models})"
 
     def to_dict(self) -> dict[str, Any]:
         """The report as a JSON-ready dict (what ``report.json`` holds)."""
@@ -275,6 +281,9 @@ def compare(
         as_list(provider), as_list(method), baseline_model, embedder_options,
         finetuner_options)
     single = len(candidates) == 1
+    # One step per extra baseline embedding and two (finetune, embed) per extra candidate,
+    # counted now so the total never changes mid-run; steps that cannot run are skipped.
+    log.total += (len(baselines) - 1) + 2 * (len(candidates) - 1)
     # Hyperparameters are checked before any data is read or embedded.
     cfg = _finetune_config(config, {"seed": seed, "input_type": input_type,
                                     "progress": progress, "epochs": epochs,
@@ -318,6 +327,8 @@ def compare(
     if primary_base is not None:
         found, audit_note = _audit_step(log, audit, train, primary_base.vectors["train"],
                                         seed, primary_base.name, progress)
+    elif audit:
+        log.skip("audit the training labels", "every baseline failed")
 
     for cand in candidates:
         _run_candidate(cand, log, single, train, val_part, test, cfg, input_type, cache,
@@ -345,14 +356,15 @@ def compare(
             log.say(f"warning: {clean_skipped}; the rest of the comparison goes on")
     elif clean:
         audit_note = audit_note or "the label audit flagged no rows: nothing to clean"
-        log.say(f"note: no clean candidate: {audit_note}")
+        log.skip("finetune without the rows to check", audit_note)
 
     with log.step("evaluate " + ("both models" if single else
                                  f"{len(ok) + len(baselines)} models"), "evaluate"):
         scored: list[Baseline | Candidate] = [*baselines, *ok]
         for item in scored:
             if item.vectors and item.evaluation is None:
-                _score(item, single, log, train, test, seed, input_type)
+                _score(item, single, log, train, test, seed, input_type,
+                       cfg.validation_size)
     ok = [c for c in ok if c.ok]
     if not primary.ok:
         raise FinetuneError(f"{primary.label}: {primary.error}")
@@ -509,6 +521,8 @@ def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
 
     if cand.baseline.error is not None:
         cand.status, cand.error = "failed", f"its baseline failed: {cand.baseline.error}"
+        log.skip(f"finetune {cand.label}", "its baseline failed")
+        log.skip(f"embed with {cand.label}", "its baseline failed")
         return
     base = cand.baseline.embedder
     before = base.usage()
@@ -533,6 +547,8 @@ def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
             raise
         cand.status, cand.error, cand.exception = "failed", _failure(exc), exc
         log.say(f"warning: candidate {cand.label} failed: {cand.error}")
+        if cand.custom_model is None:
+            log.skip(f"embed with {cand.label}", "its finetune failed")
         return
     finally:
         after = base.usage()
@@ -544,10 +560,14 @@ def _run_candidate(cand: Candidate, log: StepLog, single: bool, train: Dataset,
 
 
 def _score(item: Baseline | Candidate, single: bool, log: StepLog, train: Dataset,
-           test: Dataset, seed: int, input_type: str | None) -> None:
-    """Fit the probe on train and score it on test; a custom model keeps the probe."""
+           test: Dataset, seed: int, input_type: str | None,
+           validation_size: float) -> None:
+    """Fit the probe on train and score it on test; a custom model keeps the probe as its
+    classifier, temperature-scaled on the train split's validation share."""
+    from .._calibration import calibration
     from .._classifier import fit_head
     from .._evaluation import evaluate
+    from .._temperature import calibrate_head
     from .candidates import Candidate
 
     try:
@@ -565,7 +585,14 @@ def _score(item: Baseline | Candidate, single: bool, log: StepLog, train: Datase
         log.say(f"warning: scoring {name} failed: {item.error}")
         return
     if isinstance(item, Candidate) and item.custom_model is not None:
-        item.custom_model.classifier = head
+        # Metrics stay the probe's (as the baselines'); the saved classifier is calibrated.
+        scaled, info = calibrate_head(head, item.vectors["train"], train.labels,
+                                      validation_size=validation_size, seed=seed)
+        after = calibration(scaled.predict_proba(item.vectors["test"]), test.labels,
+                            list(scaled.classes))
+        item.calibration = {**info, "ece_test_before": item.evaluation.calibration.get("ece"),
+                            "ece_test_after": after["ece"]}
+        item.custom_model.classifier = scaled
 
 
 def _audit_step(log: StepLog, enabled: bool, train: Dataset, vectors: np.ndarray, seed: int,

@@ -58,6 +58,7 @@ def leaderboard_rows(comparison: Comparison) -> list[dict[str, Any]]:
                              status=cand.status, error=cand.error,
                              seconds=cand.timings.get("finetune"),
                              candidate=cand.label))
+            rows[-1]["reused"] = cand.reused  # trained before: nothing was trained or sent
     clean = getattr(comparison, "clean", None)
     if clean is not None:
         rows.append(_row("clean", clean.model.id, comparison.provider, clean.model.method,

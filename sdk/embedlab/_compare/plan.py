@@ -58,6 +58,11 @@ class ComparisonPlan:
     skipped: list[str] = field(default_factory=list)
 
     @property
+    def training_estimate(self) -> dict[str, Any] | None:
+        """The first candidate's measured training-time estimate, if its finetuner gives one."""
+        return self.candidates[0].get("training_estimate") if self.candidates else None
+
+    @property
     def provider_calls(self) -> int:
         """Embedding requests (batches) the run makes, with an empty cache."""
         if len(self.candidates) > 1:
@@ -74,7 +79,9 @@ class ComparisonPlan:
             lines.append(f"  {c['provider']} · {c['method']} (baseline {c['baseline_model']}):"
                          f" {c['calls']} calls, {c['texts']} texts, {tokens}"
                          + (" — its baseline's embedding is counted here"
-                            if c["embeds_baseline"] else ""))
+                            if c["embeds_baseline"] else "")
+                         + (f"; training at most ~{_duration(c['training_estimate']['seconds'])}"
+                            if c.get("training_estimate") else ""))
         lines += [f"  skipped: {line}" for line in self.skipped]
         return lines
 
@@ -103,6 +110,7 @@ class ComparisonPlan:
             + (f", {self.held_out_rows} held out for early stopping" if self.held_out_rows
                else "")
             + f" (training settings: {training})",
+            *self._estimate_lines(),
             custom,
             *self._audit_lines(),
             *(self._candidate_lines() if len(self.candidates) > 1 else []),
@@ -114,6 +122,15 @@ class ComparisonPlan:
         ]
         out += [f"warning: {w}" for w in self.warnings]
         return out
+
+    def _estimate_lines(self) -> list[str]:
+        estimate = self.training_estimate
+        if not estimate:
+            return []
+        return [f"training time on this machine: at most ~{_duration(estimate['seconds'])} "
+                f"({estimate['steps']} steps × {estimate['seconds_per_step']:.2f} s, measured "
+                f"on {estimate['measured_on']}, plus a validation probe per epoch; early "
+                "stopping may end sooner)"]
 
     def _audit_lines(self) -> list[str]:
         if not self.audit:
@@ -140,8 +157,12 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
                     max_steps: int | None = None,
                     embedder_options: dict[str, Any] | None = None,
                     audit: bool = True, clean: bool = False, test: Dataset | None = None,
-                    validation: Dataset | None = None) -> ComparisonPlan:
-    """Validate ``dataset`` and count the work ``compare`` would do; raises on bad data."""
+                    validation: Dataset | None = None, estimate: bool = True
+                    ) -> ComparisonPlan:
+    """Validate ``dataset`` and count the work ``compare`` would do; raises on bad data.
+
+    With ``estimate``, a finetuner that can (the local one) times a few training steps on
+    this machine to estimate its training time; nothing else is embedded or trained."""
     from .._datasets.splits import make_splits
     from .._errors import ConfigurationError
     from .._finetuner import FinetuneConfig
@@ -156,8 +177,10 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
     report.raise_for_errors()
     train, _, test, info = make_splits(dataset, test=test, validation=validation,
                                        test_size=test_size, seed=seed)
+    config = FinetuneConfig(seed=seed, epochs=epochs, batch_size=batch_size,
+                            max_steps=max_steps)
     # The finetuners' own policy: the rows they would hold out for early stopping.
-    _, held_out, _ = FinetuneConfig(seed=seed).validation_split(train, validation)
+    _, held_out, _ = config.validation_split(train, validation)
     embedder, finetuner = baselines[0].embedder.inner, candidates[0].finetuner
     texts = list(dict.fromkeys([*train.texts, *test.texts]))
     distinct = len(texts)
@@ -173,7 +196,9 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
                         "baseline_model": inner.name,
                         "calls": passes * math.ceil(distinct / max(1, inner.max_batch_size)),
                         "texts": passes * distinct, "tokens": _tokens(inner, texts, passes),
-                        "embeds_baseline": first})
+                        "embeds_baseline": first,
+                        "training_estimate": (cand.finetuner.estimate(train, validation, config)
+                                              if estimate else None)})
     training = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
                                   "max_steps": max_steps}.items() if v is not None}
     return ComparisonPlan(
@@ -201,6 +226,13 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
         candidates=planned,
         skipped=skipped,
     )
+
+
+def _duration(seconds: float) -> str:
+    """``45 s``, ``3.5 min`` or ``1.2 h``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
 
 def _tokens(embedder: Any, texts: list[str], times: int) -> int | None:

@@ -205,6 +205,9 @@ def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> di
             "base_model": custom.base_model,
             "path": "model",
             "training_metrics": custom.metrics,
+            "classifier_calibration": next(
+                (dict(c.calibration) for c in comparison.candidates
+                 if c.custom_model is custom and c.calibration), None),
         },
         "settings": comparison.settings,
         "timings": comparison.timings,

@@ -36,6 +36,12 @@ class StepLog:
         if not self.quiet:
             self._write(message)
 
+    def skip(self, name: str, reason: str) -> None:
+        """Count a step that will not run, saying why, so the numbering still ends at the
+        total announced at the start."""
+        self._count += 1
+        self.say(f"[{self._count}/{max(self.total, self._count)}] {name}: skipped ({reason})")
+
     @contextmanager
     def step(self, name: str, key: str | None = None) -> Iterator[None]:
         """Announce, run and time one step (recorded under ``key``, default ``name``)."""

@@ -70,14 +70,25 @@ def resolve_columns(available: Sequence[str], *, source: str, text_column: str,
     for option, column in wanted.items():
         if column in available:
             continue
-        others = [c for c in available if c not in wanted.values()]
+        # A blank or "Unnamed: 0" column is a pandas index (to_csv without index=False):
+        # never the column to suggest.
+        others = [c for c in available if c not in wanted.values() and not _index_like(c)]
         close = [c for c in available if c.strip().lower() == column.strip().lower()]
         pick = (close or others or ["NAME"])[0]
         columns = ", ".join(repr(c) for c in available) or "none"
+        index = next((c for c in available if _index_like(c)), None)
+        note = (f"; the column {index!r} looks like a pandas index (write the file with "
+                "to_csv(..., index=False))" if index is not None else "")
         raise DatasetError(
             f"{source}: no column {column!r}; the columns are {columns}. Name the column "
             f"that holds the {option.split('_')[0]} with {option}={pick!r} "
-            f"(CLI: {_FLAGS[option]} {pick}){hint}")
+            f"(CLI: {_FLAGS[option]} {pick}){note}{hint}")
+
+
+def _index_like(name: str) -> bool:
+    """A header pandas writes for its index: blank, ``Unnamed: 0``, or ``index``."""
+    text = name.strip()
+    return not text or text.startswith("Unnamed:") or text == "index"
 
 
 def rows_from_mappings(records: Iterable[tuple[int, int | None, Any]], *, source: str,

@@ -67,7 +67,8 @@ class ValidationReport:
             )
 
     def summary(self, limit: int = 20, severity: str | None = None) -> str:
-        """One line per issue, at most ``limit`` of each kind, then "and N more" per kind."""
+        """One line per issue, at most ``limit`` of each kind, then "and N more" per kind;
+        ``no problems found`` (``no errors found``...) when there is none to list."""
         groups: dict[str, list[ValidationIssue]] = {}
         for issue in self.issues:
             if severity is None or issue.severity == severity:
@@ -81,11 +82,11 @@ class ValidationReport:
                 shown = ", ".join(rows[:limit]) + (", ..." if len(rows) > limit else "")
                 out.append(f"  - and {len(rest)} more {code.replace('_', ' ')} "
                            f"{rest[0].severity}(s)" + (f" (rows {shown})" if rows else ""))
+        if not out:  # never an empty string: print(report.summary()) says what it found
+            return f"no {severity + 's' if severity else 'problems'} found"
         return "\n".join(out)
 
     def __str__(self) -> str:
-        if not self.issues:
-            return "no problems found"
         return self.summary()
 
 

@@ -73,7 +73,11 @@ def _fmt(value: float) -> str:
                    "scored on the same test split.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--dry-run", is_flag=True,
-              help="Validate the data and print what the run would do; load no model.")
+              help="Validate the data and print what the run would do, with the training "
+                   "time a local finetune takes here (timed on a few steps); nothing is "
+                   "embedded, kept or written.")
+@click.option("--no-estimate", is_flag=True,
+              help="With --dry-run: skip timing a few training steps (loads no model).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No step lines or progress bars.")
 @reports_errors
@@ -86,8 +90,8 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                     retrain: bool, text_column: str, label_column: str,
                     encoding: str, overwrite: bool, highlights: tuple[str, ...],
                     highlight_file: Path | None, invalid_text: str, no_audit: bool,
-                    clean: bool, no_cache: bool,
-                    dry_run: bool, as_json: bool, quiet: bool) -> None:
+                    clean: bool, no_cache: bool, dry_run: bool, no_estimate: bool,
+                    as_json: bool, quiet: bool) -> None:
     """Compare a finetuned model with its baseline on DATASET (CSV, TSV, JSONL, JSON or
     Parquet with text and label columns; default: the shipped airline-intents sample).
 
@@ -131,7 +135,8 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                                method=method, test_size=test_size, seed=seed, epochs=epochs,
                                batch_size=batch_size, max_steps=max_steps,
                                audit=not no_audit, clean=clean, test=given.get("test"),
-                               validation=given.get("validation"))
+                               validation=given.get("validation"),
+                               estimate=not no_estimate)
         if as_json:
             click.echo(json.dumps(plan.to_dict(), indent=2))
         else:
@@ -199,7 +204,10 @@ def _leaderboard(result: Comparison) -> None:
                         for k, w in (("accuracy", 10), ("f1_macro", 10), ("silhouette", 11)))
         calls = "" if row["embedding_calls"] is None else row["embedding_calls"]
         texts = "" if row["texts_sent"] is None else row["texts_sent"]
-        click.echo(f"{name[:33]:<34}{cells}{calls:>7}{texts:>7}")
+        sent = f"{calls:>7}{texts:>7}"
+        if row["status"] == "ok" and calls == 0 and texts == 0:
+            sent = f"{'reused' if row.get('reused') else 'cached':>14}"  # nothing was sent
+        click.echo(f"{name[:33]:<34}{cells}{sent}")
     click.echo("(metrics, deltas and models below are the first candidate's: "
                f"{result.baseline_model} vs {result.custom_model.id})")
 

@@ -66,7 +66,8 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
     if not quiet:
         click.echo("fitting the classifier (embedlab classify --model ID) ...", err=True)
     model.fit_classifier(data, input_type=input_type, seed=seed,
-                         progress=False if quiet else None)
+                         progress=False if quiet else None,
+                         calibrate_on=config.validation_size)
     path = model.save(Path(out), overwrite=overwrite)
     if as_json:
         click.echo(json.dumps({**model.card(), "path": str(path)}, indent=2, default=str))

@@ -148,8 +148,10 @@ def highlights(projections: Sequence[Projection]) -> list[dict[str, Any]]:
             for m in projections[0].markers]
 
 
-def calibration(metrics: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The classifier's calibration: expected calibration error and the reliability table."""
+def calibration(metrics: Mapping[str, Any],
+                scaled: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    """The classifier's calibration: expected calibration error and the reliability table,
+    and the saved classifier's temperature scaling (``scaled``) when there is one."""
     sides = [(metrics.get(side) or {}).get("calibration") or {}
              for side in ("baseline", "custom")]
     if not any(sides):
@@ -165,7 +167,12 @@ def calibration(metrics: Mapping[str, Any]) -> dict[str, Any] | None:
             cells += [str(row.get("count", 0)), fmt(accuracy) if accuracy is not None else "—"]
         rows.append({"bin": f"{fmt(edges.get('lower'))}–{fmt(edges.get('upper'))}",
                      "cells": cells})
-    return {"ece": ece, "rows": rows}
+    saved = None
+    if isinstance(scaled, Mapping) and scaled.get("rows"):
+        saved = {"temperature": fmt(scaled.get("temperature")), "rows": scaled.get("rows"),
+                 "before": fmt(scaled.get("ece_test_before")),
+                 "after": fmt(scaled.get("ece_test_after"))}
+    return {"ece": ece, "rows": rows, "scaled": saved}
 
 
 def _kv_rows(items: Mapping[str, Any], *, seconds: bool = False) -> list[tuple[str, str]]:

@@ -82,7 +82,8 @@ def _metric_sections(context: Mapping[str, Any], several: bool) -> dict[str, Any
     return {"metric_rows": _sections.metric_rows(metrics), "metrics_title": title,
             "per_class": None if across else _sections.per_class(metrics),
             "per_class_html": per_class_section(context) if across else "",
-            "calibration": _sections.calibration(metrics)}
+            "calibration": _sections.calibration(
+                metrics, (context.get("custom_model") or {}).get("classifier_calibration"))}
 
 
 def _view(projections: Sequence[Projection], title: str,

@@ -52,6 +52,14 @@
       for(var k=0;k<buttons.length;k++){setClass(buttons[k].getAttribute('data-c'),on);}
     });
   }
+  // The numbers of the rows to check on the baseline map: shown on hover, or all at once.
+  var numbers=root.querySelectorAll('[data-toggle="sus-numbers"]');
+  for(var t=0;t<numbers.length;t++){
+    numbers[t].addEventListener('click',function(ev){
+      var on=root.classList.toggle('el-sus-numbers');
+      ev.currentTarget.setAttribute('aria-pressed',on?'true':'false');
+    });
+  }
   var maps=root.querySelectorAll('svg.el-map');
   for(var m=0;m<maps.length;m++){
     maps[m].setAttribute('data-rendered',String(maps[m].querySelectorAll('.el-pt').length));
