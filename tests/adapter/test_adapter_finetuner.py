@@ -93,7 +93,6 @@ def test_it_is_the_finetuner_of_providers_without_one() -> None:
 
 
 def test_local_offers_it_as_method_adapter() -> None:
-    pytest.importorskip("sentence_transformers")
     assert isinstance(get_finetuner("local", method="adapter"), AdapterFinetuner)
 
 
@@ -117,8 +116,6 @@ def test_each_distinct_text_is_embedded_once_through_the_cache() -> None:
 
 @pytest.mark.parametrize("trainer", ["torch", "scikit-learn"])
 def test_it_separates_unseen_texts_better_than_the_base(trainer: str) -> None:
-    if trainer == "torch":
-        pytest.importorskip("torch")
     fake = FakeEmbedder()
     train, test = combos(0), combos(1)
     # the defaults for torch; the softmax-trained linear head needs 40 full epochs here (its

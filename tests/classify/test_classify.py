@@ -132,3 +132,35 @@ def test_classify_command_errors_are_clear(runner: CliRunner, fake_provider: str
         "airfare", "airline", "ground_service"}
     result = runner.invoke(cli, ["classify", "--model", fake_provider, "x", "--out", "a.txt"])
     assert result.exit_code == 2 and ".jsonl or .csv" in result.stderr
+
+
+#: One text for each class of the sample (airfare, airline, ground_service).
+ONE_PER_CLASS = ["how much is the cheapest fare to denver",
+                 "which airlines fly from boston to memphis",
+                 "is there a shuttle from the airport to downtown"]
+
+
+def test_examples_classifier_answers_like_scikit_learn(fake_provider: str,
+                                                       tiny_csv: Path) -> None:
+    """Labels and probabilities equal a logistic regression fitted with scikit-learn on the
+    examples' L2-normalised vectors, and the answers differ between classes."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import normalize
+
+    data = embedlab.load_dataset(tiny_csv)
+    embedder = embedlab.get_embedder(fake_provider)
+    train = normalize(embedder.embed(list(data.texts), "classification", cache=False))
+    probe = LogisticRegression(max_iter=2000, random_state=42).fit(train, list(data.labels))
+    expected = probe.predict_proba(
+        normalize(embedder.embed(ONE_PER_CLASS, "classification", cache=False)))
+
+    answers = embedlab.classify(ONE_PER_CLASS, fake_provider, examples=tiny_csv, top_k=3)
+    labels = [a.label for a in answers]
+    assert labels == [str(probe.classes_[i]) for i in expected.argmax(axis=1)]
+    assert labels == ["airfare", "airline", "ground_service"]
+    for answer, row in zip(answers, expected, strict=True):
+        assert answer.probability == pytest.approx(row.max(), rel=1e-6)
+        ranked = sorted(zip(row, probe.classes_, strict=True), reverse=True)
+        assert [label for label, _ in answer.alternatives] == [str(c) for _, c in ranked]
+        assert [p for _, p in answer.alternatives] == pytest.approx([p for p, _ in ranked],
+                                                                    rel=1e-6)

@@ -7,11 +7,15 @@ import json
 from pathlib import Path
 
 import embedlab
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from embedlab._compare.highlight import tag
 from embedlab.cli import cli
 from PIL import Image
+from reference_scores import reference_ece
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 
 NASTY = '<script>alert("x")</script> costs $5 & "more"'
 
@@ -80,8 +84,17 @@ def test_compare_keeps_the_probe_as_the_custom_models_classifier(
     out = result.save(tmp_path / "run")
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     for side in ("baseline", "custom"):
-        assert 0 <= report["metrics"][side]["calibration"]["ece"] <= 1
-        assert len(report["metrics"][side]["calibration"]["bins"]) == 10
+        # the ECE of scikit-learn's probe on that side's vectors, binned independently
+        train_x = normalize(result.embeddings[f"{side}_train"].astype(np.float64))
+        test_x = normalize(result.embeddings[f"{side}_test"].astype(np.float64))
+        probe = LogisticRegression(max_iter=2000, random_state=42).fit(
+            train_x, list(result.train.labels))
+        expected = reference_ece(probe.predict_proba(test_x), list(result.test.labels),
+                                 [str(c) for c in probe.classes_])
+        calibration = report["metrics"][side]["calibration"]
+        assert calibration["ece"] == pytest.approx(expected, rel=1e-6, abs=1e-9), side
+        assert len(calibration["bins"]) == 10
+        assert sum(b["count"] for b in calibration["bins"]) == len(result.test)
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Expected calibration error" in page
     again = embedlab.load_custom_model(out / "model")

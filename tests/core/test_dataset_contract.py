@@ -47,8 +47,8 @@ def write_json(directory: Path, rows: Sequence[tuple[str, str]]) -> Path:
 
 
 def write_parquet(directory: Path, rows: Sequence[tuple[str, str]]) -> Path:
-    pd = pytest.importorskip("pandas")
-    pytest.importorskip("pyarrow")
+    import pandas as pd
+
     path = directory / "sample.parquet"
     pd.DataFrame(list(rows), columns=["text", "label"]).to_parquet(path)
     return path

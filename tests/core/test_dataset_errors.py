@@ -142,7 +142,8 @@ def test_bad_in_memory_sources(source: Any, options: dict[str, Any],
 
 
 def test_dataframe_missing_column_lists_columns() -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     frame = pd.DataFrame({"utterance": ["a"], "intent": ["x"]})
     with pytest.raises(DatasetError) as info:
         el.load_dataset(frame, label_column="intent")
@@ -153,7 +154,8 @@ def test_dataframe_missing_column_lists_columns() -> None:
 
 
 def test_empty_dataframe_is_refused() -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     with pytest.raises(DatasetError, match="DataFrame: has no data rows"):
         el.load_dataset(pd.DataFrame({"text": [], "label": []}))
 

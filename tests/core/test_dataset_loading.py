@@ -166,8 +166,8 @@ def test_json_array(tmp_path: Path) -> None:
 
 
 def test_parquet_round_trip_with_int_labels_and_missing_values(tmp_path: Path) -> None:
-    pd = pytest.importorskip("pandas")
-    pytest.importorskip("pyarrow")
+    import pandas as pd
+
     path = tmp_path / "d.parquet"
     pd.DataFrame({"text": ["a", "b", None, "d"], "label": [1, 2, 3, None]}).to_parquet(path)
     ds = el.load_dataset(path)
@@ -178,7 +178,8 @@ def test_parquet_round_trip_with_int_labels_and_missing_values(tmp_path: Path) -
 
 
 def test_dataframe(tmp_path: Path) -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     frame = pd.DataFrame({"sentence": ["hi", "yo", float("nan")], "y": [0, 1, 1],
                           "uid": ["a", "b", "c"]})
     ds = el.load_dataset(frame, text_column="sentence", label_column="y", id_column="uid")
@@ -209,7 +210,8 @@ def test_a_dataset_passes_through() -> None:
 
 def test_every_format_gives_the_same_fingerprint(tmp_path: Path) -> None:
     """The same rows through CSV, TSV, JSONL, JSON, Parquet, DataFrame and records."""
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     frame = pd.DataFrame(ROWS)
     frame.to_csv(tmp_path / "d.csv", index=False)
     frame.to_csv(tmp_path / "d.tsv", index=False, sep="\t")
@@ -309,9 +311,9 @@ def test_home_relative_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_clinc150_train_loads_and_validates(clinc150: Path) -> None:
     ds = el.load_dataset(clinc150 / "train.csv")
-    assert len(ds) == 15_000
-    assert len(ds.classes) == 150
-    assert set(ds.describe()["class_counts"].values()) == {100}
+    assert len(ds) == 950
+    assert len(ds.classes) == 19
+    assert set(ds.describe()["class_counts"].values()) == {50}
     report = ds.validate(test_size=0.2)
     assert report.ok, str(report)
 

@@ -176,7 +176,8 @@ def test_long_lists_are_capped_in_the_text_but_kept_in_the_report(tmp_path: Path
 
 
 def test_dataframe_messages_name_rows_without_lines() -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     frame = pd.DataFrame({"text": ["a", "", "c", "d"], "label": ["x", "y", "x", "y"]})
     (issue,) = el.load_dataset(frame).validate(min_rows=1, min_per_class=1).errors
     assert issue.message.startswith("DataFrame: row 2: the text is empty")

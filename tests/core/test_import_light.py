@@ -54,8 +54,7 @@ def test_stays_light(args: tuple[str, ...]) -> None:
 
 def test_console_script_help_stays_light() -> None:
     script = Path(sys.executable).with_name("embedlab")
-    if not script.is_file():
-        pytest.skip(f"no console script at {script} (embedlab not installed in this venv)")
+    assert script.is_file(), f"no console script at {script}: install embedlab (make venv)"
     names, result = _imported(str(script), "--help")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Usage: embedlab" in result.stdout

@@ -223,7 +223,6 @@ def test_using_a_broken_plugins_provider_says_it_is_broken(
 
 def test_mypy_checks_a_plugins_register_calls(tmp_path: Path) -> None:
     """The hooks' ``register`` protocols let mypy catch a misspelt or mistyped argument."""
-    pytest.importorskip("mypy")
     plugin = tmp_path / "typed_plugin.py"
     plugin.write_text(
         "from typing import Any\n\n"

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from embedlab._visualizer import Projection
 from embedlab.cli import cli
 from embedlab.visualizers.png import PngVisualizer
+from PIL import Image
 
 from .conftest import write_rows
 
@@ -23,7 +24,15 @@ def test_png_draws_dollar_labels_literally(tmp_path: Path) -> None:
     projection = Projection(title="map $x$", points=rng.normal(size=(12, 2)), labels=labels,
                             texts=[f"t{i}" for i in range(12)], metrics={})
     files = PngVisualizer().render([projection, projection], tmp_path, title="a $ title")
-    assert files[0].read_bytes().startswith(b"\x89PNG")
+    with Image.open(files[0]) as image:
+        assert image.format == "PNG"
+        width, height = image.size
+        pixels = np.asarray(image.convert("RGB"))
+    # two maps side by side: wider than tall, and drawn (not one blank colour)
+    assert width > height >= 200
+    colours = np.unique(pixels.reshape(-1, 3), axis=0)
+    assert len(colours) > 10
+    assert (pixels.min(axis=2) < 128).mean() > 0.001  # some dark ink: points, text, axes
 
 
 def test_compare_with_dollar_labels_saves_everything(runner: CliRunner, fake_provider: str,

@@ -10,10 +10,17 @@ from embedlab import Embedder
 from embedlab.testing import EmbedderContract, HostedEmbedderContract
 from fakes import FakeOpenAI
 
+#: OpenAI takes 2,048 texts a request: the batch tests send 2,047, 2,048 and 2,049 to the fake.
+ALL_BATCH_TESTS = 2049
+
 
 class TestOpenAIEmbedderContract(HostedEmbedderContract):
     """text-embedding-3-small at 512 dimensions, truncating at 8,192 tokens (the default):
     the embedder and hosted contracts."""
+
+    @pytest.fixture
+    def max_texts_per_test(self) -> int:
+        return ALL_BATCH_TESTS
 
     @pytest.fixture
     def server(self, fake_openai: FakeOpenAI) -> FakeOpenAI:
@@ -31,6 +38,10 @@ class TestOpenAIEmbedderContract(HostedEmbedderContract):
 
 class TestStrictOpenAIEmbedderContract(EmbedderContract):
     """truncate=False: over-long texts are refused before any request."""
+
+    @pytest.fixture
+    def max_texts_per_test(self) -> int:
+        return ALL_BATCH_TESTS
 
     @pytest.fixture
     def embedder(self, make_openai: Callable[..., Any]) -> Embedder:

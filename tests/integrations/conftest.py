@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app_models import COHERE_KEY, OPENAI_KEY, has_local, saved_model
+from app_models import COHERE_KEY, OPENAI_KEY, saved_model
 
 
 @pytest.fixture
@@ -23,8 +23,6 @@ def model_of_kind(request: pytest.FixtureRequest, embedlab_fake_provider: str,
     """``kind -> (name, options)``: what a user passes to an integration for that kind."""
 
     def make(kind: str) -> tuple[str, dict[str, Any]]:
-        if kind in {"local", "full"} and not has_local():
-            pytest.skip("needs embedlab[local]")
         if kind == "plugin":
             return "fake", {}
         if kind == "local":

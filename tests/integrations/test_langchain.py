@@ -10,9 +10,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-pytest.importorskip("langchain_core", reason="needs embedlab[langchain]")
-
 from app_models import COHERE_KEY, MODEL_KINDS
 from embedlab import ConfigurationError, UnknownProviderError, get_embedder
 from embedlab.integrations.langchain import EmbedlabEmbeddings

@@ -7,10 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("langchain_tests", reason="needs langchain-tests (embedlab[dev])")
-
-from app_models import needs_local, saved_model
+from app_models import saved_model
 from embedlab.integrations.langchain import EmbedlabEmbeddings
 from langchain_tests.integration_tests import EmbeddingsIntegrationTests
 from langchain_tests.unit_tests import EmbeddingsUnitTests
@@ -49,7 +46,6 @@ class TestFakeProviderIntegration(EmbeddingsIntegrationTests):
         return {"model": "fake"}
 
 
-@needs_local
 class TestLocalModelIntegration(EmbeddingsIntegrationTests):
     @property
     def embeddings_class(self) -> type[EmbedlabEmbeddings]:
@@ -60,7 +56,6 @@ class TestLocalModelIntegration(EmbeddingsIntegrationTests):
         return {"model": "local:all-MiniLM-L6-v2"}
 
 
-@needs_local
 class TestCustomModelIntegration(EmbeddingsIntegrationTests):
     """An adapter trained on the local model, loaded from its saved folder."""
 

@@ -9,9 +9,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-pytest.importorskip("llama_index.core", reason="needs embedlab[llama-index]")
-
 from app_models import COHERE_KEY, MODEL_KINDS
 from embedlab import ConfigurationError, UnknownProviderError, get_embedder
 from embedlab.integrations.llama_index import EmbedlabEmbedding

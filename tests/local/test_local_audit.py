@@ -11,7 +11,9 @@ import embedlab
 
 def test_flipped_clinc150_labels_are_found(clinc150: Path) -> None:
     full = embedlab.load_dataset(clinc150 / "train.csv")
-    classes = full.classes[::15][:10]  # 10 intents from across the domains
+    classes = ["accept_reservations", "cancel", "credit_score", "freeze_account",
+               "international_fees", "next_song", "pto_request_status", "roll_dice",
+               "thank_you", "uber"]  # 10 intents from across the domains
     taken: dict[str, int] = {}
     keep = []
     for i, label in enumerate(full.labels):

@@ -13,9 +13,6 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("fastapi", reason="embedlab serve needs embedlab[serve]")
-pytest.importorskip("uvicorn", reason="embedlab serve needs embedlab[serve]")
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app_models import SERVE_KEY

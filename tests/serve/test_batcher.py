@@ -20,10 +20,15 @@ class SlowFake(FakeEmbedder):
     """A FakeEmbedder whose every model call takes ``delay`` seconds, and that records the
     size of each ``embed`` call it gets."""
 
-    def __init__(self, delay: float = 0.05, **options: Any) -> None:
+    def __init__(self, delay: float = 0.05, *, gate: threading.Event | None = None,
+                 **options: Any) -> None:
         super().__init__(**options)
         self.delay = delay
+        #: When given, every model call waits for it (the test decides when calls end).
+        self.gate = gate
         self.embed_sizes: list[int] = []
+        #: The texts of each model call, in call order.
+        self.batches: list[list[str]] = []
         self._sizes_lock = threading.Lock()
 
     def embed(self, texts: Sequence[str], input_type: str | None = None,
@@ -33,6 +38,10 @@ class SlowFake(FakeEmbedder):
         return super().embed(texts, input_type, **kwargs)
 
     def embed_batch(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
+        with self._sizes_lock:
+            self.batches.append(list(texts))
+        if self.gate is not None:
+            assert self.gate.wait(timeout=60), "the test never opened the gate"
         time.sleep(self.delay)
         return super().embed_batch(texts, input_type)
 
@@ -114,23 +123,30 @@ def test_one_bad_request_fails_alone() -> None:
 
 
 def test_a_cancelled_request_does_not_disturb_the_others() -> None:
-    embedder = SlowFake(delay=0.2)
+    gate = threading.Event()
+    embedder = SlowFake(delay=0.0, gate=gate)
     batcher = MicroBatcher(embedder, cache=False)
 
-    async def run() -> np.ndarray:
+    async def run() -> tuple[np.ndarray, asyncio.Task[Any]]:
         busy = asyncio.create_task(batcher.embed(["keeps the model busy"], None))
-        await asyncio.sleep(0.05)
+        while not embedder.batches:  # the model is busy with the first call (held by gate)
+            await asyncio.sleep(0.005)
         gone = asyncio.create_task(batcher.embed(["client hung up"], None))
         stays = asyncio.create_task(batcher.embed(["still wanted"], None))
         await asyncio.sleep(0.01)
         gone.cancel()
+        await asyncio.sleep(0)
+        gate.set()
         await busy
         result, _ = await stays
         await batcher.aclose()
-        return result
+        return result, gone
 
-    np.testing.assert_array_equal(asyncio.run(run()),
-                                  FakeEmbedder().embed(["still wanted"], cache=False))
+    result, gone = asyncio.run(run())
+    np.testing.assert_array_equal(result, FakeEmbedder().embed(["still wanted"], cache=False))
+    # the cancelled request ends cancelled, and its text never reaches the model
+    assert gone.cancelled()
+    assert embedder.batches == [["keeps the model busy"], ["still wanted"]]
 
 
 def test_aclose_lets_calls_in_flight_finish() -> None:

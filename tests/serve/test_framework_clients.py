@@ -23,7 +23,8 @@ def custom(embedlab_fake_provider: str, tmp_path_factory: pytest.TempPathFactory
 
 
 def test_langchain_openai_embeddings(custom: Any, serve_live: Callable[[Any], Any]) -> None:
-    openai_lc = pytest.importorskip("langchain_openai")
+    import langchain_openai as openai_lc
+
     expected = custom.embedder().embed(TEXTS, cache=False)
     with serve_live(create_app(custom, SERVE_KEY)) as base_url:
         embeddings = openai_lc.OpenAIEmbeddings(
@@ -37,7 +38,8 @@ def test_langchain_openai_embeddings(custom: Any, serve_live: Callable[[Any], An
 
 
 def test_llama_index_openai_embedding(custom: Any, serve_live: Callable[[Any], Any]) -> None:
-    openai_li = pytest.importorskip("llama_index.embeddings.openai")
+    import llama_index.embeddings.openai as openai_li
+
     expected = custom.embedder().embed(TEXTS, cache=False)
     with serve_live(create_app(custom, SERVE_KEY)) as base_url:
         embedding = openai_li.OpenAIEmbedding(model_name=custom.id, api_base=base_url,

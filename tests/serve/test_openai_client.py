@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import openai
 import pytest
-from app_models import SERVE_KEY, needs_local, saved_model
+from app_models import SERVE_KEY, saved_model
 from embedlab import get_embedder
 from embedlab.serve import create_app
 
@@ -114,7 +114,6 @@ def test_async_client_concurrent_requests(fake_app: Any,
                                    atol=1e-7)
 
 
-@needs_local
 def test_local_model_and_a_custom_model(tmp_path_factory: pytest.TempPathFactory,
                                         serve_live: Callable[[Any], Any]) -> None:
     """The shipped local model, and an adapter trained on it, each served and called."""
@@ -129,7 +128,6 @@ def test_local_model_and_a_custom_model(tmp_path_factory: pytest.TempPathFactory
         np.testing.assert_allclose([d.embedding for d in answer.data], expected, atol=1e-6)
 
 
-@needs_local
 def test_local_model_under_concurrent_requests(serve_live: Callable[[Any], Any]) -> None:
     """Merged calls and token counts share one tokenizer without tripping over each other
     (texts of many lengths, so encode must pad)."""

@@ -219,7 +219,8 @@ def test_python_api_takes_lists_and_single_run_keeps_its_shape(files: dict[str, 
         result = _compare(files["train"], ["fake"], method=["adapter"])
     assert len(result.candidates) == 1 and result.failed == []
     assert result.metrics["custom"] == result.candidates[0].evaluation.headline()
-    pandas = pytest.importorskip("pandas")
+    import pandas
+
     frame = pandas.DataFrame(result.leaderboard)
     assert list(frame["kind"]) == ["baseline", "custom"] and "f1_macro" in frame
 

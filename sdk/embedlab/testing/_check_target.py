@@ -14,6 +14,7 @@ import pytest
 from .._embedder import Embedder
 from .._finetuner import Finetuner
 from .._lookup import get_embedder, get_finetuner
+from ._skip import not_applicable
 from .embedder_contract import EmbedderContract
 from .finetuner_contract import FinetunerContract
 
@@ -81,5 +82,5 @@ class TestProviderFinetuner(_RunHome, FinetunerContract):
     def finetuner(self) -> Finetuner:
         method = os.environ.get(FINETUNE, "")
         if not method:
-            pytest.skip("finetuning not checked: pass --finetune")
+            not_applicable("finetuning not checked: pass --finetune")
         return get_finetuner(_target(), method=None if method == "default" else method)

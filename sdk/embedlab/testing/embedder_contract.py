@@ -42,6 +42,7 @@ import pytest
 from .._embedder import INPUT_TYPES, Embedder
 from .._errors import ConfigurationError, EmbedlabError, InputTooLongError
 from ._home import IsolatedHome
+from ._skip import not_applicable
 
 __all__ = ["EmbedderContract"]
 
@@ -125,7 +126,7 @@ class EmbedderContract(IsolatedHome):
     def _long_text(self, embedder: Embedder) -> str:
         limit = embedder.max_input_length
         if limit is None:
-            pytest.skip("the embedder declares no max_input_length")
+            not_applicable("the embedder declares no max_input_length")
         # Distinct words, twice as many as the limit: over it for any tokenizer that gives
         # at least one token per word.
         return " ".join(f"word{i % 997}" for i in range(2 * limit + 16))
@@ -165,14 +166,14 @@ class EmbedderContract(IsolatedHome):
     def test_normalized_when_declared(self, embedder: Embedder,
                                       input_type: str | None) -> None:
         if not embedder.normalized:
-            pytest.skip("the embedder does not declare normalized rows")
+            not_applicable("the embedder does not declare normalized rows")
         result = self.embed(embedder, SAMPLE_TEXTS[:4], input_type)
         np.testing.assert_allclose(np.linalg.norm(result, axis=1), 1.0, atol=1e-3)
 
     def test_normalized_rows_are_never_zero(self, embedder: Embedder,
                                             input_type: str | None) -> None:
         if not embedder.normalized:
-            pytest.skip("the embedder does not declare normalized rows")
+            not_applicable("the embedder does not declare normalized rows")
         texts = [*UNICODE_TEXTS, *ODD_TEXTS]
         norms = np.linalg.norm(self.embed(embedder, texts, input_type), axis=1)
         bad = [text for text, norm in zip(texts, norms, strict=True)
@@ -235,7 +236,7 @@ class EmbedderContract(IsolatedHome):
     def test_too_long_text_is_truncated(self, embedder: Embedder, input_type: str | None,
                                         tolerance: float) -> None:
         if not embedder.truncates:
-            pytest.skip("the embedder does not truncate (see test_too_long_text_is_rejected)")
+            not_applicable("the embedder does not truncate (see test_too_long_text_is_rejected)")
         long_text = self._long_text(embedder)
         short = SAMPLE_TEXTS[0]
         result = self.embed(embedder, [long_text, short], input_type)
@@ -250,7 +251,7 @@ class EmbedderContract(IsolatedHome):
                                                        input_type: str | None,
                                                        tolerance: float) -> None:
         if not embedder.truncates:
-            pytest.skip("the embedder does not truncate (see test_too_long_text_is_rejected)")
+            not_applicable("the embedder does not truncate (see test_too_long_text_is_rejected)")
         long_text = self._long_text(embedder)
         # Same start, well over the limit for any tokenizer; different endings past it.
         texts = [f"{long_text} the weather was cold and grey all week",
@@ -265,7 +266,7 @@ class EmbedderContract(IsolatedHome):
     def test_too_long_text_is_rejected(self, embedder: Embedder,
                                        input_type: str | None) -> None:
         if embedder.truncates:
-            pytest.skip("the embedder truncates (see test_too_long_text_is_truncated)")
+            not_applicable("the embedder truncates (see test_too_long_text_is_truncated)")
         long_text = self._long_text(embedder)
         with pytest.raises(InputTooLongError):
             self.embed(embedder, [SAMPLE_TEXTS[0], long_text], input_type)
@@ -276,9 +277,9 @@ class EmbedderContract(IsolatedHome):
                                                max_texts_per_test: int, offset: int) -> None:
         count = embedder.max_batch_size + offset
         if count < 1:
-            pytest.skip("max_batch_size is 1: there is no batch of max-1 texts")
+            not_applicable("max_batch_size is 1: there is no batch of max-1 texts")
         if count > max_texts_per_test:
-            pytest.skip(f"{count} texts is over max_texts_per_test={max_texts_per_test}")
+            not_applicable(f"{count} texts is over max_texts_per_test={max_texts_per_test}")
         texts = [f"text number {i} about topic {i % 7} and item {i * 31 % 101}"
                  for i in range(count)]
         result = self.embed(embedder, texts, input_type)
@@ -293,7 +294,7 @@ class EmbedderContract(IsolatedHome):
                                                       max_texts_per_test: int) -> None:
         count = embedder.max_batch_size
         if count > max_texts_per_test:
-            pytest.skip(f"{count} texts is over max_texts_per_test={max_texts_per_test}")
+            not_applicable(f"{count} texts is over max_texts_per_test={max_texts_per_test}")
         texts = [f"request row {i} on subject {i % 5}" for i in range(count)]
         kind = input_type if input_type is not None else embedder.default_input_type
         result = np.asarray(embedder.embed_batch(texts, kind))
@@ -324,7 +325,7 @@ class EmbedderContract(IsolatedHome):
                                          secrets: Sequence[str]) -> None:
         secrets = [s for s in secrets if s]
         if not secrets:
-            pytest.skip("no secrets to look for: the `secrets` fixture is empty")
+            not_applicable("no secrets to look for: the `secrets` fixture is empty")
         shown = [repr(embedder), str(embedder), embedder.name, embedder.revision]
         try:
             self.embed(embedder, ["hello"], "no-such-input-type")

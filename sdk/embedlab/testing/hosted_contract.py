@@ -53,6 +53,7 @@ from .._errors import (
     RateLimitError,
     ServiceUnavailableError,
 )
+from ._skip import not_applicable
 from .embedder_contract import EmbedderContract
 
 __all__ = ["FaultyServer", "HostedEmbedderContract"]
@@ -226,7 +227,7 @@ class HostedEmbedderContract(EmbedderContract):
         variables = getattr(embedder, "key_variables", ())
         url_variable = getattr(embedder, "url_variable", None)
         if not variables or not url_variable or not endpoint:
-            pytest.skip("the embedder declares no key_variables, url_variable or endpoint()")
+            not_applicable("the embedder declares no key_variables, url_variable or endpoint()")
         for variable in variables:
             monkeypatch.delenv(variable, raising=False)
         monkeypatch.setenv(variables[-1], api_key)

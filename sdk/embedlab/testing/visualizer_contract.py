@@ -13,6 +13,7 @@ import pytest
 
 from .._visualizer import Projection, Visualizer
 from ._home import IsolatedHome
+from ._skip import not_applicable
 
 __all__ = ["HOSTILE_STRINGS", "VisualizerContract"]
 
@@ -67,7 +68,7 @@ class VisualizerContract(IsolatedHome):
     def test_html_escapes_dataset_strings(self, rendered: list[Path]) -> None:
         pages = [p for p in rendered if p.suffix.lower() in {".html", ".htm", ".svg"}]
         if not pages:
-            pytest.skip("the visualizer writes no HTML or SVG")
+            not_applicable("the visualizer writes no HTML or SVG")
         for page in pages:
             content = page.read_text(encoding="utf-8")
             for hostile in (*HOSTILE_STRINGS, "<i>label</i>", "<b>model</b>", "<b>run</b>"):

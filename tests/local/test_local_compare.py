@@ -1,0 +1,43 @@
+"""compare() end to end with the real default model on real data: ten close banking intents
+of the CLINC150 slice, an adapter trained in well under a second (the scikit-learn trainer).
+The custom model must beat the baseline by a margin, and every score must be scikit-learn's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import embedlab
+from reference_scores import assert_headline_matches
+
+BANKING = ("account_blocked", "balance", "bill_balance", "bill_due", "freeze_account",
+           "interest_rate", "min_payment", "order_checks", "pay_bill", "pin_change")
+
+
+def _banking(clinc150: Path, per_class: int) -> embedlab.Dataset:
+    """The first ``per_class`` train rows of each banking intent."""
+    full = embedlab.load_dataset(clinc150 / "train.csv")
+    taken: dict[str, int] = {}
+    keep = []
+    for i, label in enumerate(full.labels):
+        if label in BANKING and taken.get(label, 0) < per_class:
+            taken[label] = taken.get(label, 0) + 1
+            keep.append(i)
+    return full.subset(keep)
+
+
+def test_the_custom_model_beats_the_baseline_through_compare(clinc150: Path) -> None:
+    config = embedlab.FinetuneConfig(progress=False, seed=3, extra={"trainer": "scikit-learn"})
+    comparison = embedlab.compare(_banking(clinc150, 12), "local", method="adapter",
+                                  test_size=0.4, projection="pca", config=config, audit=False,
+                                  quiet=True, progress=False)
+    base, custom = comparison.metrics["baseline"], comparison.metrics["custom"]
+    # measured: silhouette 0.29 -> 0.63, log loss 1.21 -> 0.74, k-NN 0.90 -> 0.96, accuracy 0.96
+    assert custom["silhouette"] > base["silhouette"] + 0.25, (base, custom)
+    assert custom["log_loss"] < 0.75 * base["log_loss"], (base, custom)
+    assert custom["accuracy"] >= base["accuracy"] and custom["accuracy"] > 0.9
+    assert custom["knn_accuracy"] >= base["knn_accuracy"]
+    train_y, test_y = comparison.train.labels, comparison.test.labels
+    for side in ("baseline", "custom"):
+        assert_headline_matches(comparison.metrics[side],
+                                comparison.embeddings[f"{side}_train"], train_y,
+                                comparison.embeddings[f"{side}_test"], test_y, what=side)
