@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,12 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         model = embedlab.get_finetuner("fake", method="adapter").finetune(
             dataset, config=embedlab.FinetuneConfig(max_steps=5, progress=False))
         return model.save(tmp_path_factory.mktemp("models") / "tiny")
+
+
+@pytest.fixture
+def fake() -> Iterator[str]:
+    """Provider ``fake`` (embedlab's FakeEmbedder) registered for the test."""
+    from embedlab.testing import use_fake_provider
+
+    with use_fake_provider():
+        yield "fake"

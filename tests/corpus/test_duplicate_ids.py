@@ -12,15 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from embedlab.cli import cli
-from embedlab.testing import FakeEmbedder, use_fake_provider
+from embedlab.testing import FakeEmbedder
 
 from .test_local_engine import read_dataset
-
-
-@pytest.fixture
-def fake() -> str:
-    with use_fake_provider():
-        yield "fake"
 
 
 @pytest.fixture

@@ -9,15 +9,8 @@ import embedlab
 import pytest
 from click.testing import CliRunner
 from embedlab.cli import cli
-from embedlab.testing import use_fake_provider
 
 from .test_local_engine import read_dataset
-
-
-@pytest.fixture
-def fake() -> str:
-    with use_fake_provider():
-        yield "fake"
 
 
 @pytest.fixture

@@ -35,3 +35,12 @@ def tiny_csv(tmp_path: Path) -> Path:
 def runner() -> CliRunner:
     """A click runner that keeps stderr apart."""
     return CliRunner()
+
+
+@pytest.fixture
+def saved_adapter(fake_provider: str, tiny_csv: Path, tmp_path: Path) -> Path:
+    """An adapter over the fake provider, trained a few steps and saved in tmp_path/model."""
+    data = embedlab.load_dataset(tiny_csv)
+    finetuner = embedlab.get_finetuner(fake_provider, method="adapter")
+    model = finetuner.finetune(data, None, embedlab.FinetuneConfig(max_steps=3, progress=False))
+    return model.save(tmp_path / "model")

@@ -13,14 +13,6 @@ import pytest
 from embedlab._finetuner import CARD_NAME
 
 
-@pytest.fixture
-def saved_adapter(fake_provider: str, tiny_csv: Path, tmp_path: Path) -> Path:
-    data = embedlab.load_dataset(tiny_csv)
-    finetuner = embedlab.get_finetuner(fake_provider, method="adapter")
-    model = finetuner.finetune(data, None, embedlab.FinetuneConfig(max_steps=3, progress=False))
-    return model.save(tmp_path / "model")
-
-
 def _edit(path: Path, change: Callable[[dict[str, Any]], Any]) -> None:
     card = json.loads((path / CARD_NAME).read_text(encoding="utf-8"))
     (path / CARD_NAME).write_text(json.dumps(change(card)), encoding="utf-8")

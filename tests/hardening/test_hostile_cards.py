@@ -14,14 +14,6 @@ from embedlab._finetuner import CARD_NAME
 from embedlab.cli import cli
 
 
-@pytest.fixture
-def saved_adapter(fake_provider: str, tiny_csv: Path, tmp_path: Path) -> Path:
-    data = embedlab.load_dataset(tiny_csv)
-    finetuner = embedlab.get_finetuner(fake_provider, method="adapter")
-    model = finetuner.finetune(data, None, embedlab.FinetuneConfig(max_steps=3, progress=False))
-    return model.save(tmp_path / "model")
-
-
 def _card(path: Path) -> dict[str, object]:
     return json.loads((path / CARD_NAME).read_text(encoding="utf-8"))
 

@@ -102,3 +102,20 @@ def test_removal_of_a_manifest_planted_after_the_check_removes_nothing(tmp_path:
     assert victim.read_text(encoding="utf-8") == "four years of work"
     assert (out / "model.bin").read_bytes() == b"weights"
     assert any("invalid manifest" in str(w.message) for w in caught)
+
+
+def test_cli_overwrite_keeps_a_listed_file_the_user_changed(runner: CliRunner,
+                                                            fake_provider: str,
+                                                            tiny_csv: Path,
+                                                            tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    args = ["finetune", str(tiny_csv), "-p", "fake", "--method", "adapter", "--max-steps", "2",
+            "-q", "--out", str(out)]
+    assert runner.invoke(cli, args).exit_code == 0
+    listed = sorted(json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["files"])
+    changed = out / listed[0]
+    changed.write_bytes(b"edited by the user")
+    result = runner.invoke(cli, [*args, "--overwrite"])
+    assert result.exit_code == 2, result.output
+    assert listed[0] in result.output and "Traceback" not in result.output
+    assert changed.read_bytes() == b"edited by the user"

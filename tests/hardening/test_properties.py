@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -136,3 +137,108 @@ def test_malformed_answers_are_reported_or_exact(answer: object, count: int) -> 
     except embedlab.MalformedResponseError:
         return
     assert vectors.shape == (count, 4) and np.isfinite(vectors).all()
+
+
+# --- issue 23: text that is not Unicode, control characters, formula prefixes ---------------
+
+#: Any code point, lone surrogates (what invalid UTF-8 in an argument becomes) included.
+hostile_chars = st.characters(exclude_categories=())
+FORMULA_STARTS = ("=", "+", "-", "@")
+hostile_texts = st.tuples(st.sampled_from(["", *FORMULA_STARTS, "\x1b[2J", "\x9b", "\ud800"]),
+                          st.text(hostile_chars, max_size=20)).map("".join)
+CONTROLS = {chr(c) for c in [*range(0x20), *range(0x7f, 0xa0)]} - {"\n"}
+
+
+def _has_surrogate(text: str) -> bool:
+    return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+def _examples(path: Path, labels: Sequence[str]) -> Path:
+    """JSONL examples (``json.dumps`` keeps a lone surrogate as its ``\\ud800`` escape)."""
+    words = ["fare to boston", "cheap flight", "bus to the airport", "seat upgrade"]
+    lines = [json.dumps({"text": f"{words[i % 4]} {i}", "label": labels[i % len(labels)]})
+             for i in range(8)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@SETTINGS
+@given(texts_=st.lists(hostile_texts, min_size=1, max_size=4),
+       labels_=st.lists(hostile_texts, min_size=2, max_size=2, unique=True),
+       out_kind=st.sampled_from(["table", "json", "csv"]))
+def test_classify_on_hostile_texts_and_labels(texts_: list[str], labels_: list[str],
+                                              out_kind: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp, use_fake_provider():
+        root = Path(tmp)
+        examples = _examples(root / "examples.jsonl", labels_)
+        out = root / "labels.csv"
+        args = ["classify", "-m", "fake", "--examples", str(examples), "-q"]
+        args += {"table": [], "json": ["--json"], "csv": ["-o", str(out)]}[out_kind]
+        result = CliRunner().invoke(cli, [*args, "--", *texts_])
+        _assert_clean(result)
+        bad = any(map(_has_surrogate, [*texts_, *labels_]))
+        blank_label = any(not label.strip() for label in labels_)
+        if bad:
+            assert result.exit_code == 2 and "not valid Unicode" in result.output
+        if result.exit_code != 0:
+            assert not out.exists()
+            return
+        assert not bad and not blank_label
+        printed = result.stdout
+        assert not CONTROLS & set(printed.replace("\t", "")), repr(printed)
+        assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069
+                       for c in printed)
+        if out_kind == "json":
+            assert [json.loads(line)["text"] for line in printed.splitlines()] == texts_
+        if out_kind == "csv":
+            with out.open(encoding="utf-8", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+            assert [r["text"].removeprefix("'") if r["text"].startswith("'") and
+                    r["text"][1:].startswith(FORMULA_STARTS) else r["text"]
+                    for r in rows] == texts_
+            for row in rows:
+                for cell in (row["text"], row["label"]):
+                    assert not cell.startswith(FORMULA_STARTS), cell
+
+
+@SETTINGS
+@given(raw=st.binary(max_size=200), suffix=st.sampled_from([".txt", ".csv"]))
+def test_embed_on_invalid_utf8_files_never_tracebacks(raw: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp, use_fake_provider():
+        root = Path(tmp)
+        source = root / f"data{suffix}"
+        source.write_bytes((b"text\n" if suffix == ".csv" else b"") + raw)
+        out = root / "v.parquet"
+        result = CliRunner().invoke(cli, ["embed", "-f", str(source), "-m", "fake", "-q",
+                                          "-o", str(out), "--skip-blank"])
+        _assert_clean(result)
+        assert sorted(p.name for p in root.iterdir()) == sorted(
+            [source.name, *([out.name] if result.exit_code == 0 else [])])
+
+
+@SETTINGS
+@given(ids=st.lists(hostile_texts, min_size=1, max_size=6),
+       on_duplicate=st.sampled_from(["error", "keep-last"]))
+def test_embed_keeps_hostile_ids_exactly(ids: list[str], on_duplicate: str) -> None:
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory() as tmp, use_fake_provider():
+        root = Path(tmp)
+        source = root / "data.jsonl"
+        source.write_text("".join(json.dumps({"id": i, "text": f"text {n}"}) + "\n"
+                                  for n, i in enumerate(ids)), encoding="utf-8")
+        out = root / "v.parquet"
+        result = CliRunner().invoke(cli, ["embed", "-f", str(source), "-m", "fake", "-q",
+                                          "--id-column", "id", "-o", str(out),
+                                          "--on-duplicate-id", on_duplicate])
+        _assert_clean(result)
+        repeated = len(set(ids)) < len(ids)
+        if any(map(_has_surrogate, ids)) or any(not i for i in ids) or (
+                repeated and on_duplicate == "error"):
+            assert result.exit_code == 2, result.output
+            assert not out.exists()
+            return
+        assert result.exit_code == 0, result.output
+        last = {i: n for n, i in enumerate(ids)}
+        assert pq.read_table(out).column("id").to_pylist() == [
+            i for n, i in enumerate(ids) if last[i] == n]
