@@ -62,11 +62,10 @@ def calibrate_head(head: ClassificationHead, vectors: Any, labels: Sequence[str]
 
     from ._classifier import fit_head
     from ._datasets.dataset import Dataset
-    from ._finetuner import FinetuneConfig
+    from ._datasets.splits import hold_out
 
     rows = Dataset([str(i) for i in range(len(labels))], [str(x) for x in labels])
-    fit, held_out, _ = FinetuneConfig(validation_size=validation_size, seed=seed) \
-        .validation_split(rows)
+    fit, held_out, _ = hold_out(rows, validation_size, seed)  # the finetuners' policy
     if held_out is None:
         return head, {"temperature": 1.0, "rows": 0,
                       "note": "too few rows to hold any out: not calibrated"}
