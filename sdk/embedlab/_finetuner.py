@@ -67,17 +67,11 @@ class FinetuneConfig:
         dry run's count) uses. The ``validation`` set given; else a stratified
         ``validation_size`` share of ``train`` held out for early stopping (at least one row
         per class); else none, when ``train`` is too small to spare it."""
-        from collections import Counter
+        from ._datasets.splits import hold_out
 
         if validation is not None:
             return train, validation, "given"
-        counts = Counter(train.labels)
-        wanted = max(round(self.validation_size * len(train)), len(counts))
-        if self.validation_size <= 0 or not counts or min(counts.values()) < 2 \
-                or len(train) - wanted < len(counts):
-            return train, None, "none (training set too small to hold rows out)"
-        fit, held_out = train.split(test_size=wanted, seed=self.seed)
-        return fit, held_out, f"{wanted} rows held out of train"
+        return hold_out(train, self.validation_size, self.seed)
 
 
 class CustomModel(ABC):

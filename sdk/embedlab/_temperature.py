@@ -9,6 +9,7 @@ again (coefficients and intercepts divided by ``T``), saved and loaded as before
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -16,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._classifier import ClassificationHead
 
-__all__ = ["calibrate_head", "fit_temperature", "head_logits"]
+__all__ = ["MIN_ROWS", "calibrate_head", "fit_temperature", "head_logits"]
 
 #: ``T`` is searched in ``[1 / BOUND, BOUND]``.
 BOUND = 50.0
+#: Held-out rows below which one temperature would be noise: the head is left as it is.
+MIN_ROWS = 10
 
 
 def head_logits(head: ClassificationHead, vectors: Any) -> Any:
@@ -57,21 +60,22 @@ def calibrate_head(head: ClassificationHead, vectors: Any, labels: Sequence[str]
                    validation_size: float, seed: int) -> tuple[ClassificationHead, dict[str, Any]]:
     """``head`` (fitted on all of ``vectors``) scaled by the temperature fitted on the
     stratified ``validation_size`` share of the rows, and what was done; ``head`` as it is
-    (temperature 1) when the rows are too few to hold any out."""
+    (temperature 1) when fewer than :data:`MIN_ROWS` rows can be held out."""
     import numpy as np
 
     from ._classifier import fit_head
     from ._datasets.dataset import Dataset
-    from ._finetuner import FinetuneConfig
+    from ._datasets.splits import hold_out
 
     rows = Dataset([str(i) for i in range(len(labels))], [str(x) for x in labels])
-    fit, held_out, _ = FinetuneConfig(validation_size=validation_size, seed=seed) \
-        .validation_split(rows)
-    if held_out is None:
+    fit, held_out, _ = hold_out(rows, validation_size, seed)  # the finetuners' policy
+    if held_out is None or len(held_out) < MIN_ROWS:
         return head, {"temperature": 1.0, "rows": 0,
-                      "note": "too few rows to hold any out: not calibrated"}
+                      "note": f"fewer than {MIN_ROWS} rows to hold out: not calibrated"}
     x = np.asarray(vectors)
-    probe = fit_head(x[[int(t) for t in fit.texts]], fit.labels, seed=seed)
+    with warnings.catch_warnings():  # the main fit already warned about this data, if at all
+        warnings.simplefilter("ignore", UserWarning)
+        probe = fit_head(x[[int(t) for t in fit.texts]], fit.labels, seed=seed)
     index = {c: i for i, c in enumerate(probe.classes)}
     targets = [index[label] for label in held_out.labels]
     temperature = fit_temperature(head_logits(probe, x[[int(t) for t in held_out.texts]]),

@@ -57,14 +57,18 @@ def test_temperature_scaling_lowers_the_error_of_an_overconfident_head() -> None
     assert scaled.fitted_on["temperature"] == info["temperature"]
 
 
-def test_the_report_shows_the_error_before_and_after(fake_provider: str, tiny_csv: Path,
+def test_the_report_shows_the_error_before_and_after(fake_provider: str,
                                                      tmp_path: Path) -> None:
+    from .conftest import write_rows
+
+    # 120 rows: 96 train, of which 10 are held out for the temperature.
     fake_comparison = embedlab.compare(
-        tiny_csv, fake_provider, method="adapter", projection="pca", max_steps=20,
-        quiet=True, progress=False, audit=False)
+        write_rows(tmp_path / "data.csv", 40), fake_provider, method="adapter",
+        projection="pca", max_steps=20, quiet=True, progress=False, audit=False)
     out = fake_comparison.save(tmp_path / "run")
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     scaled = report["custom_model"]["classifier_calibration"]
+    assert scaled["rows"] == 10
     classifier = fake_comparison.custom_model.classifier
     assert classifier is not None
     test_x = fake_comparison.embeddings["custom_test"]
@@ -76,3 +80,12 @@ def test_the_report_shows_the_error_before_and_after(fake_provider: str, tiny_cs
     assert card["classifier"]["fitted_on"]["temperature"] == scaled["temperature"]
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "The saved classifier is calibrated by temperature scaling" in page
+
+
+def test_too_few_rows_leave_the_head_as_it_is() -> None:
+    rng = np.random.default_rng(1)
+    labels = ["a", "b"] * 15  # 30 rows: 3 would be held out
+    vectors = rng.normal(size=(30, 4))
+    head = fit_head(vectors, labels)
+    same, info = calibrate_head(head, vectors, labels, validation_size=0.1, seed=42)
+    assert same is head and info["rows"] == 0 and info["temperature"] == 1.0
