@@ -93,7 +93,7 @@ def test_every_cli_line_in_the_docs_names_real_commands_and_options(page: str,
     "embedlab compare data.csv extra.csv",
 ])
 def test_the_cli_line_check_fails_on_bad_values(line: str) -> None:
-    with pytest.raises(pytest.fail.Exception, match="doc.md"):
+    with pytest.raises(pytest.fail.Exception, match=r"doc\.md: "):
         check_cli_line("doc.md", line)
 
 
