@@ -190,6 +190,7 @@ def compare(
     learning_rate: float | None = None,
     max_steps: int | None = None,
     time_budget: float | None = None,
+    keep: float | None = None,
     text_column: str = "text",
     label_column: str = "label",
     encoding: str = "utf-8",
@@ -210,7 +211,9 @@ def compare(
 
     ``provider`` is a provider name, or ``provider:model`` (or give ``baseline_model``);
     ``method`` is ``"full"`` or ``"adapter"`` (the provider's default when ``None``). The
-    hyperparameters fill a :class:`~embedlab.FinetuneConfig` (or pass ``config``).
+    hyperparameters fill a :class:`~embedlab.FinetuneConfig` (or pass ``config``);
+    ``keep`` is the least similarity agreement with the baseline the custom model keeps
+    (``FinetuneConfig.keep``; 0: the most separated model).
     Raises :class:`~embedlab.DatasetError` for unusable data before any model loads.
 
     ``highlight``: texts (in the dataset or not) to mark on both maps, each with its nearest
@@ -265,7 +268,8 @@ def compare(
     overrides: dict[str, Any] = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
                                    "learning_rate": learning_rate,
                                    "max_steps": max_steps,
-                                   "time_budget": time_budget}.items() if v is not None}
+                                   "time_budget": time_budget,
+                                   "keep": keep}.items() if v is not None}
     cfg = replace(cfg, seed=seed, input_type=input_type, progress=progress, **overrides)
     for line in skipped:
         log.say(f"skipped: {line}")
@@ -319,7 +323,7 @@ def compare(
                       "finetune_clean"):
             clean_candidate, clean_train, clean_test = train_clean_candidate(
                 finetuner, train, test, found, cfg, input_type=input_type, cache=cache,
-                progress=progress, seed=seed)
+                progress=progress, seed=seed, baseline_test=base.vectors["test"])
         clean_vectors = {"clean_train": clean_train, "clean_test": clean_test}
     elif clean:
         audit_note = audit_note or "the label audit flagged no rows: nothing to clean"
@@ -502,8 +506,10 @@ def _score(item: Baseline | Candidate, single: bool, log: StepLog, train: Datase
     try:
         head = fit_head(item.vectors["train"], train.labels, seed=seed, input_type=input_type,
                         fitted_on={"fingerprint": train.fingerprint})
+        reference = (item.baseline.vectors["test"] if isinstance(item, Candidate) else None)
         item.evaluation = evaluate(item.vectors["train"], train.labels, item.vectors["test"],
-                                   test.labels, seed=seed, head=head)
+                                   test.labels, seed=seed, head=head,
+                                   baseline_test_vectors=reference)
     except Exception as exc:
         if single:
             raise
@@ -515,6 +521,8 @@ def _score(item: Baseline | Candidate, single: bool, log: StepLog, train: Datase
         return
     if isinstance(item, Candidate) and item.custom_model is not None:
         item.custom_model.classifier = head
+        # The model card records what it kept of the baseline's meaning on the test rows.
+        item.custom_model.metrics["test_meaning_kept"] = item.evaluation.meaning()
 
 
 def _audit_step(log: StepLog, enabled: bool, train: Dataset, vectors: np.ndarray, seed: int,
