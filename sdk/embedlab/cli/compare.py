@@ -75,7 +75,8 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                     baseline_model: str | None, test_size: float | int, input_type: str,
                     projection: str, methods: tuple[str, ...], epochs: int | None,
                     batch_size: int | None, learning_rate: float | None,
-                    max_steps: int | None, time_budget: float | None, seed: int,
+                    max_steps: int | None, time_budget: float | None, keep: float | None,
+                    seed: int,
                     text_column: str, label_column: str,
                     encoding: str, overwrite: bool, highlights: tuple[str, ...],
                     highlight_file: Path | None, no_audit: bool, clean: bool, no_cache: bool,
@@ -138,7 +139,7 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                      seed=seed, input_type=input_type,
                      projection=projection, epochs=epochs, batch_size=batch_size,
                      learning_rate=learning_rate, max_steps=max_steps,
-                     time_budget=time_budget,
+                     time_budget=time_budget, keep=keep,
                      text_column=text_column, label_column=label_column, encoding=encoding,
                      cache=False if no_cache else None, progress=False if quiet else None,
                      steps=steps, highlight=highlight, audit=not no_audit, clean=clean)
