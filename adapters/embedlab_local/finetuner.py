@@ -128,6 +128,7 @@ class LocalFinetuner(Finetuner):
             "seed": config.seed,
             "input_type": config.input_type,
             "time_budget": config.time_budget,
+            "keep": config.keep,
         }
 
     # --- the interface -------------------------------------------------------------------
@@ -172,6 +173,7 @@ class LocalFinetuner(Finetuner):
         best = next((h for h in probe.history if h["epoch"] == probe.best_epoch),
                     probe.history[-1])
         final = head.pop("validation", None) or best
+        keep = head.pop("keep")
         metrics = {
             "history": probe.history,
             "best_epoch": probe.best_epoch,
@@ -180,6 +182,7 @@ class LocalFinetuner(Finetuner):
             "final": {k: v for k, v in final.items() if k not in ("epoch", "step")},
             "encoder_final": {k: v for k, v in best.items() if k not in ("epoch", "step")},
             "head": head or None,
+            "keep": keep,
             "train_rows": len(fit),
             "validation_rows": len(held_out) if held_out is not None else 0,
             "train_seconds": round(time.perf_counter() - started, 2),
@@ -205,7 +208,6 @@ class LocalFinetuner(Finetuner):
         from .loading import load_sentence_transformer
         from .losses import PROXY_LOSSES, make_loss
         from .probe import class_centroids
-        from .stacked_head import stack_head
         from .training import EpochProbe
 
         device = pick_device(self.device)
@@ -227,6 +229,7 @@ class LocalFinetuner(Finetuner):
                 model, fit.texts, fit.labels, classes, prompt=prompt, seed=settings["seed"])
             lr_mapping = {r"^proxies$": settings["proxy_learning_rate"]}
         loss = make_loss(settings["loss"], model, loss_options)
+        keeper = _Keeper(model, fit, held_out, prompt, settings)
         # No model card is written (save(create_model_card=False)); a widget given here
         # skips sentence-transformers' own "Computing widget examples" progress bar.
         card_data = getattr(model, "model_card_data", None)
@@ -276,11 +279,10 @@ class LocalFinetuner(Finetuner):
                     "nothing was saved. Lower the learning rate (--learning-rate) and try again")
             probe.restore_best()
             del trainer  # drop the optimizer state before the model is handed back
+            keeper.blend_encoder(self.base_model)
             head: dict[str, Any] = {}
             if settings["head"] != "none":
-                head = stack_head(model, fit, held_out, kind=settings["head"], prompt=prompt,
-                                  seed=settings["seed"], progress=progress,
-                                  epochs=settings["head_epochs"])
+                head = keeper.stack_head(fit, held_out, progress)
                 scores = probe.scores(probe.history[-1]["step"])
                 if probe.diverged is not None:
                     raise FinetuneError(
@@ -289,6 +291,7 @@ class LocalFinetuner(Finetuner):
                 if scores:
                     head["validation"] = scores
         model.eval()
+        head["keep"] = keeper.record()
         return model, probe, head
 
     def load(self, path: str | Path) -> LocalCustomModel:
@@ -300,3 +303,75 @@ class LocalFinetuner(Finetuner):
                 f"{directory}: saved by the {card.get('provider')}/{card.get('method')} "
                 "finetuner, not local/full; load it with embedlab.load_custom_model")
         return LocalCustomModel.from_card(card, directory)
+
+
+class _Keeper:
+    """Keeps ``settings["keep"]`` of the base model's similarities on the held-out rows (or
+    the training rows when none are held out): interpolates the encoder's weights back towards
+    the base, then scales the stacked head (see :mod:`.keep`)."""
+
+    def __init__(self, model: SentenceTransformer, fit: Dataset, held_out: Dataset | None,
+                 prompt: str | None, settings: dict[str, Any]) -> None:
+        from .keep import CHOICE_ROWS, snapshot
+        from .probe import stratified_cap
+
+        rows = held_out if held_out is not None else fit
+        self.chosen_on = "validation" if held_out is not None else "train"
+        keep = stratified_cap(rows.labels, CHOICE_ROWS, settings["seed"])
+        self.texts = [rows.texts[i] for i in keep]
+        self.labels = [rows.labels[i] for i in keep]
+        self.model, self.prompt, self.settings = model, prompt, settings
+        self.base_state = snapshot(model)
+        model.eval()
+        self.base = model.encode(self.texts, prompt=prompt, batch_size=64,
+                                 show_progress_bar=False, convert_to_numpy=True,
+                                 normalize_embeddings=True)
+        self.encoder: Any = None
+        self.head: Any = None
+
+    def blend_encoder(self, base_model: str) -> None:
+        """Refuse a collapsed encoder, then load the chosen blend of base and finetuned."""
+        from embedlab.adapter import choose_blend
+
+        from .keep import EncoderBlend, check_not_collapsed
+
+        self.blend = EncoderBlend(self.model, self.base_state, self.texts, self.prompt)
+        check_not_collapsed(self.blend(1.0), self.labels,
+                            learning_rate=self.settings["learning_rate"],
+                            base_model=base_model, base_vectors=self.base)
+        self.encoder = choose_blend(self.blend, self.base, self.labels, self.settings["keep"],
+                                    chosen_on=self.chosen_on, seed=self.settings["seed"])
+        self.blend.apply(self.encoder.blend)
+        del self.base_state
+
+    def stack_head(self, fit: Dataset, held_out: Dataset | None,
+                   progress: bool | None) -> dict[str, Any]:
+        """Train the head on the blended encoder, scale it, append it (unless scaled to
+        nothing); returns the card's record of it."""
+        from embedlab.adapter import HEAD_GRID, choose_blend
+
+        from .stacked_head import append_head, train_stacked_head
+
+        s = self.settings
+        trained, summary = train_stacked_head(self.model, fit, held_out, kind=s["head"],
+                                              prompt=self.prompt, seed=s["seed"],
+                                              progress=progress, epochs=s["head_epochs"])
+        encoded = self.blend(self.encoder.blend)
+        self.head = choose_blend(lambda t: trained.scaled(t).apply(encoded), self.base,
+                                 self.labels, s["keep"], chosen_on=self.chosen_on,
+                                 seed=s["seed"], grid=HEAD_GRID)
+        if self.head.blend > 0:
+            append_head(self.model, trained.scaled(self.head.blend))
+        return {**summary, "scale": self.head.blend, "appended": self.head.blend > 0}
+
+    def record(self) -> dict[str, Any]:
+        """What the card says: the keep asked, the encoder's blend, the head's scale and the
+        final model's figures on the rows they were chosen on."""
+        final = (self.head or self.encoder).to_dict()
+        return {"keep": self.settings["keep"], "chosen_on": self.chosen_on,
+                "rows": len(self.texts), "encoder_alpha": self.encoder.blend,
+                "head_scale": self.head.blend if self.head is not None else None,
+                **{k: final[k] for k in ("similarity_agreement", "neighbours_kept",
+                                         "silhouette")},
+                "encoder": self.encoder.to_dict(),
+                "head": self.head.to_dict() if self.head is not None else None}

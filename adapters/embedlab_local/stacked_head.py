@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from embedlab.adapter import Head
     from sentence_transformers import SentenceTransformer
 
-__all__ = ["HEADS", "HEAD_EPOCHS", "head_modules", "stack_head"]
+__all__ = ["HEADS", "HEAD_EPOCHS", "append_head", "head_modules", "train_stacked_head"]
 
 #: What ``FinetuneConfig.extra["head"]`` may be: the adapter's residual MLP or linear head,
 #: or none (the finetuned encoder alone).
@@ -57,14 +57,13 @@ def head_modules(head: Head) -> list[torch.nn.Module]:
     return [first, second]
 
 
-def stack_head(model: SentenceTransformer, fit: Dataset, held_out: Dataset | None, *,
-               kind: str, prompt: str | None, seed: int, progress: bool | None,
-               epochs: int = HEAD_EPOCHS) -> dict[str, Any]:
+def train_stacked_head(model: SentenceTransformer, fit: Dataset, held_out: Dataset | None, *,
+                       kind: str, prompt: str | None, seed: int, progress: bool | None,
+                       epochs: int = HEAD_EPOCHS) -> tuple[Head, dict[str, Any]]:
     """Train a ``kind`` head on ``model``'s vectors of ``fit`` (early-stopping on
-    ``held_out``) and append it to ``model``; returns what the card records about it."""
+    ``held_out``); returns it with what the card records about it."""
     import numpy as np
     from embedlab.adapter import TrainingSettings, train_head
-    from sentence_transformers.sentence_transformer.modules import Normalize
 
     index = {label: i for i, label in enumerate(sorted(set(fit.labels)))}
 
@@ -83,10 +82,16 @@ def stack_head(model: SentenceTransformer, fit: Dataset, held_out: Dataset | Non
             x_val, y_val = arrays([t for t, _ in known], [x for _, x in known])
     settings = TrainingSettings(head=kind, seed=seed, epochs=epochs)
     result = train_head(x_fit, y_fit, x_val, y_val, settings, progress=progress)
+    summary = {k: v for k, v in result.metrics().items() if k != "history"}
+    return result.head, {"kind": kind, "parameters": result.head.parameter_count(), **summary}
+
+
+def append_head(model: SentenceTransformer, head: Head) -> None:
+    """Append ``head`` to ``model`` as standard modules, on unit vectors, ending normalised."""
+    from sentence_transformers.sentence_transformer.modules import Normalize
+
     if not isinstance(list(model.children())[-1], Normalize):
         model.append(Normalize())  # the head was trained on unit vectors
-    for module in head_modules(result.head):
+    for module in head_modules(head):
         model.append(module.to(model.device))
     model.append(Normalize())
-    summary = {k: v for k, v in result.metrics().items() if k != "history"}
-    return {"kind": kind, "parameters": result.head.parameter_count(), **summary}

@@ -3,7 +3,9 @@
 Both models of a comparison are scored the same way on the same split: a logistic-regression
 probe trained on the train embeddings and scored on the held-out test embeddings, a k-NN
 classifier (cosine distance) likewise, and the silhouette of the test embeddings on cosine
-distance — how far apart the classes sit with no classifier at all.
+distance — how far apart the classes sit with no classifier at all. A custom model's
+evaluation also says how much of its baseline's meaning it kept on the test rows
+(:mod:`embedlab._meaning`).
 """
 
 from __future__ import annotations
@@ -50,10 +52,19 @@ class Evaluation:
     knn_k: int = 0
     train_size: int = 0
     test_size: int = 0
+    #: Of the baseline's meaning, kept on the test rows (:mod:`embedlab._meaning`); ``None``
+    #: for a baseline itself.
+    neighbours_kept: float | None = None
+    similarity_agreement: float | None = None
 
     def headline(self) -> dict[str, float]:
         """The seven headline metrics, in report order."""
         return {name: float(getattr(self, name)) for name in METRIC_NAMES}
+
+    def meaning(self) -> dict[str, float | None]:
+        """``neighbours_kept`` and ``similarity_agreement`` (``None`` for a baseline)."""
+        return {"neighbours_kept": self.neighbours_kept,
+                "similarity_agreement": self.similarity_agreement}
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
@@ -94,6 +105,7 @@ def evaluate(
     seed: int = 42,
     knn_k: int = 5,
     head: ClassificationHead | None = None,
+    baseline_test_vectors: Any = None,
 ) -> Evaluation:
     """Score embeddings: probe and k-NN trained on train, scored on test; silhouette on test.
 
@@ -101,6 +113,8 @@ def evaluate(
     geometry), whatever scale its provider returns. Pass ``head`` (a
     :class:`~embedlab.ClassificationHead` fitted on the same train vectors) to
     score that head rather than fit the probe again: ``compare`` keeps the custom model's.
+    Pass ``baseline_test_vectors`` (the baseline's vectors of the same test rows) to score a
+    custom model's kept meaning too.
     """
     import numpy as np
     from sklearn.metrics import (
@@ -154,6 +168,12 @@ def evaluate(
     silhouette = (float(silhouette_score(x_test, test_y, metric="cosine"))
                   if 2 <= present <= len(test_y) - 1 else float("nan"))
 
+    kept: dict[str, float] = {}
+    if baseline_test_vectors is not None:
+        from ._meaning import meaning_kept
+
+        reference = _as_matrix(baseline_test_vectors, len(test_y), "baseline test embeddings")
+        kept = meaning_kept(reference, x_test, test_y.tolist(), seed=seed)
     return Evaluation(
         accuracy=float(accuracy_score(test_y, predicted)),
         log_loss=float(log_loss(test_y, probabilities, labels=probe_classes)),
@@ -169,4 +189,5 @@ def evaluate(
         knn_k=k,
         train_size=len(train_y),
         test_size=len(test_y),
+        **kept,
     )

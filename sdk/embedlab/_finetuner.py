@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 # Card I/O lives in custom_models; these names stay importable from here for plugins.
 from ._custom_models import CARD_NAME, read_card
+from ._meaning import DEFAULT_KEEP
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,6 +50,12 @@ class FinetuneConfig:
     seed: int = 42
     input_type: str | None = "classification"
     progress: bool | None = None
+    #: The least ``similarity_agreement`` with the baseline (Spearman of their cosine
+    #: similarities, :mod:`embedlab._meaning`) the custom model keeps on the validation rows:
+    #: the finetuner blends back towards the baseline until it does. 0: the most separated
+    #: model (routing, moderation by nearest class); the default keeps search, RAG and
+    #: clustering working (bench/keep.py).
+    keep: float = DEFAULT_KEEP
     #: Provider-specific options (loss name, head type, ...).
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -54,6 +54,10 @@ def check_config(config: FinetuneConfig) -> None:
     check_number("validation_size", config.validation_size, low=0, low_open=True, high=0.9)
     check_number("seed", config.seed, integer=True, low=0, high=MAX_SEED)
     check_number("time_budget", config.time_budget, low=0, low_open=True)
+    check_number("keep", config.keep, low=0, high=1)
+    if config.keep is None:
+        raise ConfigurationError("keep must be a number in [0, 1] (0: the most separated "
+                                 "model), got None")
     for key, value in (config.extra or {}).items():
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigurationError(f"finetuner option {key} must be a finite number, "

@@ -27,7 +27,7 @@ class TestAdapterOverFakeTorch(FinetunerContract):
 
     @pytest.fixture
     def finetune_config(self) -> FinetuneConfig:
-        return FinetuneConfig(epochs=2, max_steps=4, batch_size=8, progress=False,
+        return FinetuneConfig(epochs=2, max_steps=4, batch_size=8, progress=False, keep=0,
                               extra={"trainer": "torch"})
 
 
@@ -38,5 +38,5 @@ class TestAdapterOverFakeScikitLearn(FinetunerContract):
 
     @pytest.fixture
     def finetune_config(self) -> FinetuneConfig:
-        return FinetuneConfig(epochs=2, batch_size=8, progress=False,
+        return FinetuneConfig(epochs=2, batch_size=8, progress=False, keep=0,
                               extra={"trainer": "scikit-learn"})

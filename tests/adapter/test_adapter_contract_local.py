@@ -19,4 +19,4 @@ class TestAdapterOverLocal(FinetunerContract):
 
     @pytest.fixture
     def finetune_config(self) -> FinetuneConfig:
-        return FinetuneConfig(epochs=2, max_steps=4, batch_size=8, progress=False)
+        return FinetuneConfig(epochs=2, max_steps=4, batch_size=8, progress=False, keep=0)

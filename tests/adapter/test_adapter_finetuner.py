@@ -119,9 +119,11 @@ def test_it_separates_unseen_texts_better_than_the_base(trainer: str) -> None:
     fake = FakeEmbedder()
     train, test = combos(0), combos(1)
     # the defaults for torch; the softmax-trained linear head needs 40 full epochs here (its
-    # validation log loss on 8 held-out rows turns up before the geometry improves)
-    config = (FinetuneConfig(progress=False, extra={"trainer": trainer}) if trainer == "torch"
-              else FinetuneConfig(epochs=40, patience=40, progress=False,
+    # validation log loss on 8 held-out rows turns up before the geometry improves). keep=0:
+    # the head as trained (test_adapter_keep.py covers what the default keep gives back)
+    config = (FinetuneConfig(progress=False, keep=0, extra={"trainer": trainer})
+              if trainer == "torch"
+              else FinetuneConfig(epochs=40, patience=40, progress=False, keep=0,
                                   extra={"trainer": trainer}))
     model = AdapterFinetuner(embedder=fake).finetune(train, None, config)
     base = silhouette(fake.embed(list(test.texts), cache=False), test.labels)

@@ -22,12 +22,13 @@ from embedlab import (
 )
 from embedlab.testing.finetuner_contract import sample_dataset
 
-TINY = FinetuneConfig(max_steps=3, batch_size=8, progress=False, seed=7)
+#: keep=0: the most separated model, what these tests measure (test_keep.py: the default).
+TINY = FinetuneConfig(max_steps=3, batch_size=8, progress=False, seed=7, keep=0)
 PROBE = ["is my passport ready yet", "question about the overdraft please",
          "need help with a soup recipe"]
 #: Two epochs (4 steps each on 30 rows) with a validation set given: enough to measure what
 #: training does, in about 3 seconds on two CPU cores.
-TWO_EPOCHS = FinetuneConfig(max_steps=8, batch_size=8, progress=False, seed=7)
+TWO_EPOCHS = FinetuneConfig(max_steps=8, batch_size=8, progress=False, seed=7, keep=0)
 #: Rows none of ``sample_dataset``'s texts repeat, in new phrasings: the held-out set the
 #: tests below measure class separation on.
 HELD_OUT = {
@@ -166,7 +167,7 @@ def test_seeded_runs_are_reproducible_and_show_progress(
         trained: Any, capfd: pytest.CaptureFixture[str]) -> None:
     from embedlab_local.finetuner import LocalFinetuner
 
-    config = FinetuneConfig(max_steps=3, batch_size=8, progress=True, seed=7)
+    config = FinetuneConfig(max_steps=3, batch_size=8, progress=True, seed=7, keep=0)
     again = LocalFinetuner().finetune(sample_dataset(10), None, config)
     assert "finetune local" in capfd.readouterr().err
     assert again.id == trained.id
@@ -228,7 +229,7 @@ def test_the_head_can_be_linear_or_left_out() -> None:
     from embedlab_local.finetuner import LocalFinetuner
 
     def modules(head: str) -> list[str]:
-        config = FinetuneConfig(max_steps=2, batch_size=8, progress=False, seed=7,
+        config = FinetuneConfig(max_steps=2, batch_size=8, progress=False, seed=7, keep=0,
                                 extra={"head": head, "head_epochs": 3})
         model = LocalFinetuner().finetune(sample_dataset(6), None, config)
         assert model.hyperparameters["head"] == head

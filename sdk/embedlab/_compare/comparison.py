@@ -207,6 +207,7 @@ def compare(
     learning_rate: float | None = None,
     max_steps: int | None = None,
     time_budget: float | None = None,
+    keep: float | None = None,
     text_column: str = "text",
     label_column: str = "label",
     encoding: str = "utf-8",
@@ -229,8 +230,10 @@ def compare(
     ``provider`` is a provider name, or ``provider:model`` (or give ``baseline_model``);
     ``method`` is ``"full"`` or ``"adapter"`` (the provider's default when ``None``). The
     hyperparameters fill a :class:`~embedlab.FinetuneConfig` (or pass ``config``): the
-    keyword arguments given (``seed``, ``input_type``, ``epochs``...) replace its fields, the
-    others keep the config's values (without a config: seed 42, ``"classification"``).
+    keyword arguments given (``seed``, ``input_type``, ``epochs``, ``keep``...) replace its
+    fields, the others keep the config's values (without a config: seed 42,
+    ``"classification"``). ``keep`` is the least similarity agreement with the baseline the
+    custom model keeps (``FinetuneConfig.keep``; 0: the most separated model).
     Raises :class:`~embedlab.DatasetError` for unusable data before any model loads.
 
     ``highlight``: texts (in the dataset or not) to mark on both maps, each with its nearest
@@ -288,7 +291,8 @@ def compare(
     cfg = _finetune_config(config, {"seed": seed, "input_type": input_type,
                                     "progress": progress, "epochs": epochs,
                                     "batch_size": batch_size, "learning_rate": learning_rate,
-                                    "max_steps": max_steps, "time_budget": time_budget})
+                                    "max_steps": max_steps, "time_budget": time_budget,
+                                    "keep": keep})
     seed, input_type = cfg.seed, cfg.input_type
     for line in skipped:
         log.say(f"skipped: {line}")
@@ -348,7 +352,8 @@ def compare(
                           "finetune_clean"):
                 clean_candidate, clean_train, clean_test = train_clean_candidate(
                     finetuner, train, test, found, cfg, input_type=input_type, cache=cache,
-                    progress=progress, seed=seed)
+                    progress=progress, seed=seed,
+                    baseline_test=base.vectors["test"])
             clean_vectors = {"clean_train": clean_train, "clean_test": clean_test}
         except Exception as exc:
             clean_skipped = (f"the model without the {len(found.suspects)} rows to check "
@@ -573,8 +578,10 @@ def _score(item: Baseline | Candidate, single: bool, log: StepLog, train: Datase
     try:
         head = fit_head(item.vectors["train"], train.labels, seed=seed, input_type=input_type,
                         fitted_on={"fingerprint": train.fingerprint})
+        reference = (item.baseline.vectors["test"] if isinstance(item, Candidate) else None)
         item.evaluation = evaluate(item.vectors["train"], train.labels, item.vectors["test"],
-                                   test.labels, seed=seed, head=head)
+                                   test.labels, seed=seed, head=head,
+                                   baseline_test_vectors=reference)
     except Exception as exc:
         if single:
             raise
@@ -593,6 +600,8 @@ def _score(item: Baseline | Candidate, single: bool, log: StepLog, train: Datase
         item.calibration = {**info, "ece_test_before": item.evaluation.calibration.get("ece"),
                             "ece_test_after": after["ece"]}
         item.custom_model.classifier = scaled
+        # The model card records what it kept of the baseline's meaning on the test rows.
+        item.custom_model.metrics["test_meaning_kept"] = item.evaluation.meaning()
 
 
 def _audit_step(log: StepLog, enabled: bool, train: Dataset, vectors: np.ndarray, seed: int,

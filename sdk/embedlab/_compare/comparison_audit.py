@@ -115,7 +115,7 @@ def place_suspects(audit: Audit, train_vectors: Any, test_vectors: Any, test_poi
 def train_clean_candidate(
     finetuner: Finetuner, train: Dataset, test: Dataset, audit: Audit, config: FinetuneConfig,
     *, input_type: str | None, cache: EmbeddingCache | bool | None, progress: bool | None,
-    seed: int,
+    seed: int, baseline_test: np.ndarray | None = None,
 ) -> tuple[CleanCandidate, np.ndarray, np.ndarray]:
     """Train on ``train`` less the suspects, embed train and test with the new model, and
     score it with the probe fitted on the kept rows; returns it with its train/test vectors."""
@@ -138,7 +138,7 @@ def train_clean_candidate(
     model.classifier = fit_head(train_x[keep], kept.labels, seed=seed, input_type=input_type,
                                 fitted_on={"fingerprint": kept.fingerprint})
     evaluation = evaluate(train_x[keep], kept.labels, test_x, test.labels, seed=seed,
-                          head=model.classifier)
+                          head=model.classifier, baseline_test_vectors=baseline_test)
     removed = [train.ids[i] for i in sorted(flagged)]
     return CleanCandidate(model, evaluation, removed, len(kept)), train_x, test_x
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._evaluation import LOWER_IS_BETTER, METRIC_NAMES
+from .._meaning import MEANING_NAMES
 
 if TYPE_CHECKING:
     from .._evaluation import Evaluation
@@ -19,8 +20,8 @@ __all__ = ["LEADERBOARD_COLUMNS", "best_rows", "confusion_changes", "leaderboard
            "per_class_f1"]
 
 #: Numeric columns of a leaderboard row, beside the seven metrics.
-LEADERBOARD_COLUMNS: tuple[str, ...] = (*METRIC_NAMES, "train_seconds", "embedding_calls",
-                                        "texts_sent", "dimension")
+LEADERBOARD_COLUMNS: tuple[str, ...] = (*METRIC_NAMES, *MEANING_NAMES, "train_seconds",
+                                        "embedding_calls", "texts_sent", "dimension")
 #: Class pairs listed per custom model, each way.
 PAIRS_SHOWN = 8
 
@@ -71,11 +72,12 @@ def _row(kind: str, model: str | None, provider: str, method: str | None,
          evaluation: Evaluation | None, vectors: Any, *, calls: int | None = None,
          texts: int | None = None, status: str = "ok", error: str | None = None,
          seconds: float | None = None, candidate: str | None = None) -> dict[str, Any]:
-    metrics = evaluation.headline() if evaluation is not None else {}
+    metrics: dict[str, float | None] = ({**evaluation.headline(), **evaluation.meaning()}
+                                        if evaluation is not None else {})
     row: dict[str, Any] = {
         "kind": kind, "candidate": candidate or f"{provider} · baseline", "model": model,
         "provider": provider, "method": method, "status": status,
-        **{name: metrics.get(name) for name in METRIC_NAMES},
+        **{name: metrics.get(name) for name in (*METRIC_NAMES, *MEANING_NAMES)},
         "train_seconds": seconds, "embedding_calls": calls, "texts_sent": texts,
         "dimension": _dimension(vectors),
     }

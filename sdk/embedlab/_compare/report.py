@@ -178,6 +178,7 @@ def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> di
         entry.update(per_class=evaluation.per_class,
                      confusion_matrix=evaluation.confusion_matrix,
                      knn_k=evaluation.knn_k, calibration=evaluation.calibration)
+        entry.update({k: v for k, v in evaluation.meaning().items() if v is not None})
         metrics[side] = entry
     report: dict[str, Any] = {
         "schema": SCHEMA_VERSION,

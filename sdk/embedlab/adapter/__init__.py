@@ -6,7 +6,8 @@ by default, and ``method="adapter"`` selects it for the others. Importing this p
 cheap; numpy, torch and scikit-learn load when training or embedding starts.
 
 ``Head``, ``TrainingSettings`` and ``train_head`` are part of the plugin-author API: a
-finetuner may stack the adapter's head on its own model (the local provider does).
+finetuner may stack the adapter's head on its own model (the local provider does);
+``choose_blend`` and ``KeepChoice`` let it honour ``FinetuneConfig.keep`` the same way.
 """
 
 from __future__ import annotations
@@ -19,15 +20,19 @@ from ..lazy import lazy_exports
 if TYPE_CHECKING:
     from .finetuner import AdapterFinetuner
     from .head import Head
+    from .keep import HEAD_GRID, KeepChoice, choose_blend
     from .model import AdapterEmbedder, AdapterModel
     from .training import TrainingSettings, train_head
 
 __all__ = [
+    "HEAD_GRID",
     "AdapterEmbedder",
     "AdapterFinetuner",
     "AdapterModel",
     "Head",
+    "KeepChoice",
     "TrainingSettings",
+    "choose_blend",
     "embedlab_register_finetuners",
     "train_head",
 ]
@@ -37,6 +42,9 @@ _LAZY = {
     "AdapterModel": "embedlab.adapter.model",
     "AdapterEmbedder": "embedlab.adapter.model",
     "Head": "embedlab.adapter.head",
+    "KeepChoice": "embedlab.adapter.keep",
+    "HEAD_GRID": "embedlab.adapter.keep",
+    "choose_blend": "embedlab.adapter.keep",
     "TrainingSettings": "embedlab.adapter.training",
     "train_head": "embedlab.adapter.training",
 }

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from .._datasets.dataset import Dataset
     from .._embedder import Embedder
+    from .keep import KeepChoice
 
 __all__ = ["TRAINERS", "AdapterFinetuner", "default_trainer"]
 
@@ -133,8 +134,13 @@ class AdapterFinetuner(Finetuner):
         x_val, y_val = arrays(validation) if validation is not None else (None, None)
         result = _train(trainer, x_train, y_train, x_val, y_val, settings,
                         config.progress)
-        return self._model(base, train, fit, validation, val_note, config, settings, trainer,
-                           result, len(texts), embed_seconds, int(vectors.shape[1]))
+        held = (validation, x_val) if validation is not None else (fit, x_train)
+        choice = _keep_meaning(result, held[1], list(held[0].labels), config,
+                               "validation" if validation is not None else "train")
+        model = self._model(base, train, fit, validation, val_note, config, settings, trainer,
+                            result, len(texts), embed_seconds, int(vectors.shape[1]))
+        model.metrics["keep"] = choice.to_dict()
+        return model
 
     def _model(self, base: Embedder, train: Dataset, fit: Dataset, validation: Dataset | None,
                val_note: str, config: FinetuneConfig, settings: TrainingSettings,
@@ -154,7 +160,7 @@ class AdapterFinetuner(Finetuner):
             "distinct_texts_embedded": distinct,
             "embed_seconds": round(embed_seconds, 3),
         }
-        hyper = {**settings.to_dict(), "input_type": config.input_type,
+        hyper = {**settings.to_dict(), "input_type": config.input_type, "keep": config.keep,
                  "learning_rate": settings.learning_rate or default_learning_rate(settings.head),
                  "batch_size": settings.batch_size or default_batch_size(len(fit))}
         if result.head.kind == "mlp":
@@ -235,6 +241,22 @@ def _check_labels(validation: Dataset, index: dict[str, int]) -> None:
             f"{validation.source or validation.name}: {len(unknown)} validation row(s) have "
             f"labels the training data lacks: {shown}; remove them or add training rows of "
             "those classes")
+
+
+def _keep_meaning(result: TrainingResult, x: np.ndarray, labels: list[str],
+                  config: FinetuneConfig, chosen_on: str) -> KeepChoice:
+    """Scale the trained head back towards the identity until its vectors of the held-out
+    rows ``x`` keep ``config.keep`` of the base's similarities (``result.head`` replaced)."""
+    from .head import l2_normalize
+    from .keep import HEAD_GRID, choose_blend
+
+    base = l2_normalize(x)
+    trained = result.head
+    choice = choose_blend(lambda t: trained.scaled(t).apply(base), base, labels, config.keep,
+                          chosen_on=chosen_on, seed=config.seed, grid=HEAD_GRID)
+    if choice.blend != 1.0:
+        result.head = trained.scaled(choice.blend)
+    return choice
 
 
 def _train(trainer: str, x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray | None,

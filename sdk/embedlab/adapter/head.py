@@ -92,6 +92,27 @@ class Head:
             y = x + hidden @ t["down.weight"].T + t["down.bias"]
         return l2_normalize(y)
 
+    def scaled(self, scale: float) -> Head:
+        """The head moving each input ``scale`` of the way to where this one puts it:
+        ``x + scale * (head(x) - x)`` before normalising, the same kind of head (1: this
+        head, 0: the identity). Used by ``FinetuneConfig.keep`` (:mod:`embedlab.adapter.keep`)."""
+        import numpy as np
+
+        from .._errors import FinetuneError
+
+        t = {k: np.asarray(v, dtype=np.float32) for k, v in self.tensors.items()}
+        s = np.float32(scale)
+        if self.kind == "mlp":
+            t["down.weight"], t["down.bias"] = s * t["down.weight"], s * t["down.bias"]
+        else:
+            weight = t["weight"]
+            if weight.shape[0] != weight.shape[1]:
+                raise FinetuneError("only a square linear head can be scaled towards the "
+                                    f"identity; this one is {weight.shape}")
+            eye = np.eye(weight.shape[0], dtype=np.float32)
+            t["weight"], t["bias"] = eye + s * (weight - eye), s * t["bias"]
+        return Head(self.kind, t)
+
     def digest(self) -> str:
         """SHA-256 over the kind and every tensor's name, shape and bytes."""
         import numpy as np

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from .._hyperparameters import MAX_LEARNING_RATE, MAX_SEED
+from .._meaning import DEFAULT_KEEP
 from .._text import INVALID_TEXT_CHOICES
 
 __all__ = ["FiniteFloat", "TestSize", "argument_texts", "compare_training_options",
@@ -134,6 +135,12 @@ def _training(func: Any, *, multiple: bool) -> Any:
                      metavar="SECONDS",
                      help="Stop training cleanly after this many seconds, keeping the best "
                           "checkpoint so far (the model card records why it stopped)."),
+        click.option("--keep", type=click.FloatRange(0.0, 1.0), default=None,
+                     metavar="FRACTION",
+                     help="The least similarity agreement with the baseline the custom model "
+                          "keeps on the validation rows (default: "
+                          f"{DEFAULT_KEEP:g}, for search, RAG and clustering); 0: the most "
+                          "separated model, for routing or moderation by nearest class."),
         click.option("--seed", type=click.IntRange(0, MAX_SEED), default=42, show_default=True,
                      help="Seed for the split, training and the maps."),
         click.option("--retrain", is_flag=True,

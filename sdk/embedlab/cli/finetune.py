@@ -33,7 +33,7 @@ __all__ = ["finetune_command"]
 def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, input_type: str,
                      method: str | None, epochs: int | None, batch_size: int | None,
                      learning_rate: float | None, max_steps: int | None,
-                     time_budget: float | None, seed: int, retrain: bool,
+                     time_budget: float | None, keep: float | None, seed: int, retrain: bool,
                      text_column: str, label_column: str, encoding: str, as_json: bool,
                      quiet: bool) -> None:
     """Finetune on every row of DATASET and save the custom model to OUT; print its id.
@@ -55,6 +55,7 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
     finetuner = get_finetuner(provider, method=method)
     config = FinetuneConfig(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
                             max_steps=max_steps, time_budget=time_budget, seed=seed,
+                            **({"keep": keep} if keep is not None else {}),
                             input_type=input_type,
                             progress=False if quiet else None)
     key = training_key(finetuner, data, None, config)

@@ -89,8 +89,10 @@ class FinetunerContract(IsolatedHome):
 
     @pytest.fixture
     def finetune_config(self) -> FinetuneConfig:
-        """Very few steps: the contract checks behaviour, not quality."""
-        return FinetuneConfig(epochs=1, max_steps=4, batch_size=8, progress=False)
+        """Very few steps: the contract checks behaviour, not quality. ``keep=0`` so that
+        what little training there is shows in the vectors (a finetuner honouring a high
+        ``keep`` may rightly blend four steps' change back to nothing)."""
+        return FinetuneConfig(epochs=1, max_steps=4, batch_size=8, progress=False, keep=0)
 
     @pytest.fixture
     def custom_model(self, request: pytest.FixtureRequest, finetuner: Finetuner,

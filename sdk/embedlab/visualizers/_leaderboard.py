@@ -17,7 +17,8 @@ FOLD_CLASSES = 20
 
 _METRICS = (("accuracy", "Accuracy"), ("log_loss", "Log loss ↓"), ("f1_macro", "Macro F1"),
             ("precision_macro", "Precision"), ("recall_macro", "Recall"),
-            ("knn_accuracy", "k-NN"), ("silhouette", "Silhouette"))
+            ("knn_accuracy", "k-NN"), ("silhouette", "Silhouette"),
+            ("neighbours_kept", "Neighbours kept"), ("similarity_agreement", "Sim. agreement"))
 _LOWER = {"log_loss"}
 
 

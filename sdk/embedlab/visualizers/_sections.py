@@ -13,8 +13,8 @@ from typing import Any
 from .._visualizer import Marker, Projection
 from ._leaderboard import FOLD_CLASSES
 
-__all__ = ["calibration", "facts", "fmt", "highlights", "leak", "legend", "metric_rows",
-           "per_class", "run_tables"]
+__all__ = ["calibration", "facts", "fmt", "highlights", "leak", "legend", "meaning_note",
+           "metric_rows", "per_class", "run_tables"]
 
 _METRIC_LABELS = {
     "accuracy": "Probe accuracy",
@@ -24,6 +24,8 @@ _METRIC_LABELS = {
     "recall_macro": "Macro recall",
     "knn_accuracy": "k-NN accuracy",
     "silhouette": "Silhouette (cosine)",
+    "neighbours_kept": "Neighbours kept (of the baseline's)",
+    "similarity_agreement": "Similarity agreement with the baseline",
 }
 _LOWER_IS_BETTER = {"log_loss"}
 
@@ -84,9 +86,18 @@ def metric_rows(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
     base = metrics.get("baseline") or {}
     custom = metrics.get("custom") or {}
     return [{"label": label + (" (lower is better)" if name in _LOWER_IS_BETTER else ""),
-             "baseline": fmt(base.get(name)), "custom": fmt(custom.get(name)),
+             "baseline": fmt(base.get(name)) if name in base else "—",
+             "custom": fmt(custom.get(name)) if name in custom else "—",
              "delta": delta(name, base.get(name), custom.get(name))}
             for name, label in _METRIC_LABELS.items() if name in base or name in custom]
+
+
+def meaning_note(metrics: Mapping[str, Any]) -> str:
+    """The sentence under the metrics saying what a low kept-meaning value means, when the
+    custom model has those figures."""
+    from .._meaning import MEANING_SENTENCE
+
+    return MEANING_SENTENCE if "neighbours_kept" in (metrics.get("custom") or {}) else ""
 
 
 def legend(projections: Sequence[Projection], classes: Sequence[str],

@@ -72,7 +72,7 @@ def _metric_sections(context: Mapping[str, Any], several: bool) -> dict[str, Any
     """The sections drawn from ``context["metrics"]``: headline, per class, calibration."""
     metrics = context.get("metrics")
     if not isinstance(metrics, Mapping):
-        return {"metric_rows": [], "metrics_title": "", "per_class": None,
+        return {"metric_rows": [], "metrics_title": "", "meaning_note": "", "per_class": None,
                 "per_class_html": "", "calibration": None}
     columns = (context.get("per_class_f1") or {}).get("columns") or []
     across = len(columns) > 2  # several models: one F1 table across all of them
@@ -80,6 +80,7 @@ def _metric_sections(context: Mapping[str, Any], several: bool) -> dict[str, Any
     if several:
         title += " (the first candidate against its baseline)"
     return {"metric_rows": _sections.metric_rows(metrics), "metrics_title": title,
+            "meaning_note": _sections.meaning_note(metrics),
             "per_class": None if across else _sections.per_class(metrics),
             "per_class_html": per_class_section(context) if across else "",
             "calibration": _sections.calibration(

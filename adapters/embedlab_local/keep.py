@@ -1,0 +1,120 @@
+"""What the local finetuner keeps of the base model's meaning (``FinetuneConfig.keep``), and
+the check that training did not collapse it altogether.
+
+The finetuned encoder is blended back towards the base by weight-space interpolation
+(WiSE-FT, Wortsman et al. 2022: ``(1 - a) * base + a * finetuned``, every weight), ``a``
+chosen on the held-out rows by :func:`embedlab.adapter.choose_blend`; the stacked head is then
+scaled the same way (:meth:`embedlab.adapter.Head.scaled`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from embedlab import FinetuneError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+__all__ = ["CHOICE_ROWS", "COLLAPSED_COSINE", "EncoderBlend", "check_not_collapsed",
+           "snapshot"]
+
+#: Held-out rows the blend is chosen on, at most (stratified): bounds its cost on big sets.
+CHOICE_ROWS = 600
+#: A model whose held-out vectors' median pairwise cosine is above this maps every text to
+#: (nearly) one vector: collapsed.
+COLLAPSED_COSINE = 0.98
+
+
+def snapshot(model: SentenceTransformer) -> dict[str, torch.Tensor]:
+    """A CPU copy of the model's weights."""
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+
+class EncoderBlend:
+    """``blend(a)``: the held-out texts' unit vectors under the weights
+    ``(1 - a) * base + a * finetuned`` (each blend embedded once); :meth:`apply` loads a
+    blend into the model for good."""
+
+    def __init__(self, model: SentenceTransformer, base: dict[str, torch.Tensor],
+                 texts: Sequence[str], prompt: str | None) -> None:
+        self.model = model
+        self.base = base
+        self.finetuned = snapshot(model)
+        self.texts = list(texts)
+        self.prompt = prompt
+        self.vectors: dict[float, np.ndarray] = {}
+
+    def apply(self, alpha: float) -> None:
+        """Load the blend ``alpha`` into the model."""
+        import torch
+
+        state = {}
+        for name, tuned in self.finetuned.items():
+            start = self.base[name]
+            if alpha == 1 or not tuned.is_floating_point():
+                state[name] = tuned  # exactly the finetuned weights: keep=0 is as before
+            else:
+                state[name] = start if alpha == 0 else torch.lerp(start, tuned, float(alpha))
+        self.model.load_state_dict(state)
+
+    def __call__(self, alpha: float) -> np.ndarray:
+        if alpha not in self.vectors:
+            self.apply(alpha)
+            self.model.eval()
+            self.vectors[alpha] = self.model.encode(
+                self.texts, prompt=self.prompt, batch_size=64, show_progress_bar=False,
+                convert_to_numpy=True, normalize_embeddings=True)
+        return self.vectors[alpha]
+
+
+def check_not_collapsed(vectors: np.ndarray, labels: Sequence[str], *, learning_rate: float,
+                        base_model: str, base_vectors: Any = None) -> None:
+    """Raise :class:`~embedlab.FinetuneError` when training mapped the held-out texts to
+    (nearly) one vector, or left its classes no better told apart by their nearest
+    neighbour than chance while the base model told them apart: nothing is saved then."""
+    import numpy as np
+
+    x = np.asarray(vectors, dtype=np.float64)
+    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    if len(x) < 2:
+        return
+    cosines = (x @ x.T)[np.triu_indices(len(x), k=1)]
+    median = float(np.median(cosines))
+    reason = None
+    if median > COLLAPSED_COSINE:
+        reason = (f"every held-out text maps to nearly the same vector (median pairwise "
+                  f"cosine {median:.4f})")
+    elif base_vectors is not None:
+        chance = _chance(labels)
+        mine, base = _nearest_accuracy(x, labels), _nearest_accuracy(base_vectors, labels)
+        if mine <= chance + 0.05 and base >= chance + 0.2:
+            reason = (f"its nearest-neighbour accuracy on the held-out rows fell to chance "
+                      f"({mine:.3f}; the base model's: {base:.3f})")
+    if reason:
+        raise FinetuneError(
+            f"local finetuning of {base_model} collapsed at learning rate {learning_rate:g}: "
+            f"{reason}; nothing was saved. Train again with a lower --learning-rate "
+            "(the default is 3e-4)")
+
+
+def _chance(labels: Sequence[str]) -> float:
+    """Accuracy of always answering the most common class."""
+    from collections import Counter
+
+    return max(Counter(labels).values()) / len(labels)
+
+
+def _nearest_accuracy(vectors: Any, labels: Sequence[str]) -> float:
+    """Leave-one-out 1-nearest-neighbour accuracy (cosine)."""
+    import numpy as np
+
+    x = np.asarray(vectors, dtype=np.float64)
+    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    sims = x @ x.T
+    np.fill_diagonal(sims, -np.inf)
+    y = np.asarray([str(label) for label in labels])
+    return float(np.mean(y[sims.argmax(axis=1)] == y))
