@@ -135,3 +135,22 @@ def test_an_embedder_instance_is_refused_for_ray(corpus_dir: Path, tmp_path: Pat
     with pytest.raises(embedlab.ConfigurationError, match="function that returns"):
         embedlab.embed_corpus(corpus_dir, tmp_path / "out", FakeEmbedder(), engine="ray")
     assert not (tmp_path / "out").exists()
+
+
+def test_ray_keeps_each_repeated_ids_last_row_like_local(tmp_path: Path) -> None:
+    source = tmp_path / "a.csv"
+    ids = ["x", "y", "x", "z", "y"]
+    source.write_text("id,text\n" + "".join(f"{i},text {n}\n" for n, i in enumerate(ids)),
+                      encoding="utf-8")
+    with use_fake_provider():
+        local = embedlab.embed_corpus(source, tmp_path / "local", "fake", id_column="id",
+                                      on_duplicate_id="keep-last")
+        remote = embedlab.embed_corpus(source, tmp_path / "ray", "fake", engine="ray",
+                                       workers=1, id_column="id", on_duplicate_id="keep-last")
+    local_ids, local_vectors, _ = read_dataset(tmp_path / "local")
+    ray_ids, ray_vectors, _ = read_dataset(tmp_path / "ray")
+    assert ray_ids == local_ids == ["x", "y", "z"]
+    assert remote.duplicate_rows == local.duplicate_rows == 2
+    np.testing.assert_allclose(ray_vectors, local_vectors, atol=1e-6)
+    np.testing.assert_allclose(local_vectors[0], FakeEmbedder().embed(["text 2"],
+                                                                      cache=False)[0], atol=1e-6)

@@ -174,7 +174,7 @@ def test_embed_reads_a_csv_column(runner: CliRunner, fake_provider: str,
     assert result.exit_code == 0, result.output
     assert np.load(out).shape == (6, 64)
     missing = runner.invoke(cli, ["embed", "-f", str(data), "-m", fake_provider, "-o",
-                                  str(out), "--text-column", "query"])
+                                  str(tmp_path / "w.npy"), "--text-column", "query"])
     assert missing.exit_code == 2 and "'query'" in missing.stderr
 
 
