@@ -72,3 +72,24 @@ def assert_headline_matches(reported: Mapping[str, Any], train_x: Any,
     expected = reference_headline(train_x, train_y, test_x, test_y, seed=seed)
     for name, value in expected.items():
         assert reported[name] == pytest.approx(value, rel=1e-5, abs=1e-6), (what, name)
+
+
+def assert_saved_report_recomputes(out: Any, dataset: Any, *, seed: int = 42) -> dict[str, Any]:
+    """The metrics in ``out``/report.json equal the references on the vectors saved beside it
+    (``embeddings/*.npy`` in ``ids.json`` order, labels from ``dataset``); returns the report."""
+    import json
+    from pathlib import Path
+
+    folder = Path(out)
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    ids = json.loads((folder / "embeddings" / "ids.json").read_text(encoding="utf-8"))
+    label_of = dict(zip(dataset.ids, dataset.labels, strict=True))
+    train_y = [label_of[i] for i in ids["train"]]
+    test_y = [label_of[i] for i in ids["test"]]
+    for side in ("baseline", "custom"):
+        assert_headline_matches(report["metrics"][side],
+                                np.load(folder / "embeddings" / f"{side}_train.npy"), train_y,
+                                np.load(folder / "embeddings" / f"{side}_test.npy"), test_y,
+                                seed=seed, what=side)
+        assert report["metrics"][side]["knn_k"] == KNN_K
+    return dict(report)

@@ -83,20 +83,97 @@ def test_the_kit_runs_in_its_own_embedlab_home(tmp_path: Path) -> None:
             def embedder(self):
                 return FakeEmbedder()
 
-            def test_home_is_a_fresh_folder(self, embedder, embedlab_home):
+            def test_home_is_a_fresh_folder(self, embedder, embedlab_home, user_home):
                 assert os.environ["EMBEDLAB_HOME"] == str(embedlab_home) != REAL
                 assert "EMBEDLAB_CACHE_DIR" not in os.environ
+                assert os.environ["HOME"] == str(user_home) == str(Path.home())
+                assert os.environ["XDG_CACHE_HOME"] == str(user_home / ".cache")
+                assert os.environ["XDG_CONFIG_HOME"] == str(user_home / ".config")
+                assert os.environ["XDG_DATA_HOME"] == str(user_home / ".local/share")
+                assert os.environ["XDG_STATE_HOME"] == str(user_home / ".local/state")
                 embedder.embed(["written to the cache"], cache=True, progress=False)
                 assert any((embedlab_home / "cache").iterdir())
 
         def test_home_is_restored_after_the_class():
             assert os.environ["EMBEDLAB_HOME"] == REAL
         """))
-    env = {**os.environ, "EMBEDLAB_HOME": str(real_home), "EMBEDLAB_CACHE_DIR": str(real_cache)}
+    env = {**os.environ, "EMBEDLAB_HOME": str(real_home), "EMBEDLAB_CACHE_DIR": str(real_cache),
+           "HOME": str(real_home), "XDG_CACHE_HOME": str(real_cache)}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k",
          "home or deterministic", "test_isolated.py"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout  # test_writes_nothing_under_home among them
     assert list(real_home.iterdir()) == [] and list(real_cache.iterdir()) == []
+
+
+class Float64Batch(FakeEmbedder):
+    """Returns float64 rows from embed_batch (embed() would convert them)."""
+
+    def embed_batch(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
+        return super().embed_batch(texts, input_type).astype(np.float64)
+
+
+class ShuffledBatch(FakeEmbedder):
+    """Returns embed_batch's rows in reverse order."""
+
+    def embed_batch(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
+        return super().embed_batch(list(texts)[::-1], input_type)
+
+
+class BareErrorOnEmpty(FakeEmbedder):
+    """Raises a bare Exception for an empty text."""
+
+    def embed_batch(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
+        if "" in texts:
+            raise Exception("empty")
+        return super().embed_batch(texts, input_type)
+
+
+class MutatesInput(FakeEmbedder):
+    """Upper-cases the caller's list in place."""
+
+    def embed_batch(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
+        if isinstance(texts, list):
+            texts[:] = [t.upper() for t in texts]
+        return super().embed_batch(texts, input_type)
+
+
+class WritesUnderHome(FakeEmbedder):
+    """Keeps a log of its calls in ~/.cache."""
+
+    def embed_batch(self, texts: Sequence[str], input_type: str | None) -> np.ndarray:
+        log = Path.home() / ".cache" / "writes-under-home" / "calls.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{len(texts)}\n")
+        return super().embed_batch(texts, input_type)
+
+
+def test_float64_or_shuffled_rows_from_embed_batch_fail(contract: EmbedderContract) -> None:
+    contract.test_embed_batch_gives_float32_rows_in_order(FakeEmbedder(), None, 1e-4)
+    with pytest.raises(AssertionError, match="float64 rows"):
+        contract.test_embed_batch_gives_float32_rows_in_order(Float64Batch(), None, 1e-4)
+    with pytest.raises(AssertionError, match="row 0 is not"):
+        contract.test_embed_batch_gives_float32_rows_in_order(ShuffledBatch(), None, 1e-4)
+
+
+def test_a_bare_exception_on_an_empty_text_fails(contract: EmbedderContract) -> None:
+    contract.test_an_empty_text_gives_a_row_or_an_embedlab_error(FakeEmbedder(), None)
+    with pytest.raises(pytest.fail.Exception, match="an empty text raised Exception"):
+        contract.test_an_empty_text_gives_a_row_or_an_embedlab_error(BareErrorOnEmpty(), None)
+
+
+def test_changing_the_callers_list_fails(contract: EmbedderContract) -> None:
+    contract.test_the_input_list_is_left_unchanged(FakeEmbedder(), None)
+    with pytest.raises(AssertionError, match="embed_batch changed the list"):
+        contract.test_the_input_list_is_left_unchanged(MutatesInput(), None)
+
+
+def test_writing_under_home_fails(contract: EmbedderContract, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    contract.test_writes_nothing_under_home(FakeEmbedder(), None, tmp_path)
+    with pytest.raises(AssertionError, match=r"wrote under HOME.*writes-under-home/calls\.log"):
+        contract.test_writes_nothing_under_home(WritesUnderHome(), None, tmp_path)

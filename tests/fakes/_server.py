@@ -101,14 +101,23 @@ class RateLimit:
 
 
 def deterministic_vectors(texts: list[str], dimension: int, salt: str = "") -> np.ndarray:
-    """Unit vectors that depend only on (salt, text): the same text always gets the same one."""
+    """Unit vectors that depend only on (salt, text), with some meaning, like a real model's:
+    the sum of one random vector per word (texts sharing words sit close, so finetuning has
+    something to improve) plus a smaller one for the whole text (no two texts collide)."""
     out = np.empty((len(texts), dimension), dtype=np.float32)
     for i, text in enumerate(texts):
-        seed = int.from_bytes(hashlib.blake2b(f"{salt}\0{text}".encode(), digest_size=8)
-                              .digest(), "little")
-        vector = np.random.default_rng(seed).standard_normal(dimension)
+        vector = 0.3 * _random_unit(f"{salt}\0{text}", dimension)
+        for word in text.lower().split():
+            vector += _random_unit(f"{salt}\1{word}", dimension)
         out[i] = vector / np.linalg.norm(vector)
     return out
+
+
+def _random_unit(key: str, dimension: int) -> np.ndarray:
+    """A random unit vector seeded by ``key``."""
+    seed = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+    vector = np.random.default_rng(seed).standard_normal(dimension)
+    return vector / np.linalg.norm(vector)
 
 
 class FakeServer:

@@ -7,17 +7,29 @@ import json
 from pathlib import Path
 from typing import Any
 
+import embedlab
 import pytest
 from click.testing import CliRunner
 from embedlab.cli import cli
 from fakes import FakeCohere, FakeOpenAI
+from reference_scores import assert_saved_report_recomputes
 
 
 def _run_compare(provider: str, out: Path) -> dict[str, Any]:
+    """Compare on the shipped sample; every score checked against scikit-learn on the saved
+    vectors, and the custom model ahead of the baseline by a margin."""
     result = CliRunner().invoke(cli, ["compare", "--provider", provider, "--out", str(out),
                                       "--projection", "pca", "--quiet", "--json"])
     assert result.exit_code == 0, result.output
-    return dict(json.loads(result.stdout[result.stdout.index("{"):]))
+    shown = dict(json.loads(result.stdout[result.stdout.index("{"):]))
+    report = assert_saved_report_recomputes(out, embedlab.load_sample_dataset())
+    base, custom = report["metrics"]["baseline"], report["metrics"]["custom"]
+    # the fakes' vectors share a random direction per word, so the adapter has classes to
+    # pull apart (measured on Cohere's fake: silhouette 0.09 -> 0.81, log loss 0.31 -> 0.10)
+    assert custom["silhouette"] > base["silhouette"] + 0.3, (base, custom)
+    assert custom["log_loss"] < base["log_loss"], (base, custom)
+    assert shown["metrics"]["baseline"]["accuracy"] == base["accuracy"]
+    return shown
 
 
 def _assert_no_key(out: Path, key: str) -> None:

@@ -167,7 +167,9 @@ def test_transient_faults_are_retried_and_never_reach_the_caller(
 
 
 def test_rate_limit_answers_are_waited_out(make_openai: Make, openai_key: str) -> None:
-    with FakeOpenAI(api_key=openai_key, requests_per_minute=120) as server:
+    # A bucket of two requests refilled one a second: five requests meet a 429 unless each
+    # took over a second (twice the old margin, for a loaded machine).
+    with FakeOpenAI(api_key=openai_key, requests_per_minute=60, burst_seconds=2) as server:
         embedder = make_openai(base_url=server.base_url)
         embedder.max_batch_size = 1  # five requests against a bucket of two
         result = embedder.embed([*TEXTS, "four", "five"], cache=False)

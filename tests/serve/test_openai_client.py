@@ -144,7 +144,9 @@ def test_local_model_under_concurrent_requests(serve_live: Callable[[Any], Any])
             return await asyncio.gather(*[client.embeddings.create(model=name, input=texts)
                                           for texts in jobs])
 
-    app = create_app(name, SERVE_KEY, cache=False)
+    # The batcher waits up to a second for more requests after the first, so the eight
+    # concurrent ones are merged however slowly a loaded machine sends them.
+    app = create_app(name, SERVE_KEY, cache=False, batch_wait_ms=1000)
     with serve_live(app) as base_url:
         answers = asyncio.run(run(base_url))
     assert app.state.embedlab.batcher.calls < len(jobs)  # some requests were merged

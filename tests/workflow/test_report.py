@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from embedlab._evaluation import METRIC_NAMES, evaluate
 from embedlab.visualizers import html as html_visualizer
-from reference_scores import KNN_K, assert_headline_matches
+from reference_scores import assert_saved_report_recomputes
 
 from .conftest import write_subset
 
@@ -278,20 +278,12 @@ def test_every_reported_score_recomputes_from_the_saved_vectors(
     """report.json's metrics for each side equal scikit-learn's on that side's saved vectors
     (so a baseline given the custom model's scores, or the other way round, fails here)."""
     out = fake_comparison.save(tmp_path / "run")
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    ids = json.loads((out / "embeddings" / "ids.json").read_text(encoding="utf-8"))
-    label_of = dict(zip(fake_comparison.dataset.ids, fake_comparison.dataset.labels,
-                        strict=True))
-    train_y = [label_of[i] for i in ids["train"]]
-    test_y = [label_of[i] for i in ids["test"]]
+    report = assert_saved_report_recomputes(out, fake_comparison.dataset)
     for side in ("baseline", "custom"):
-        train_x = np.load(out / "embeddings" / f"{side}_train.npy")
-        test_x = np.load(out / "embeddings" / f"{side}_test.npy")
-        assert_headline_matches(report["metrics"][side], train_x, train_y, test_x, test_y,
-                                seed=42, what=side)
-        assert report["metrics"][side]["knn_k"] == KNN_K
-        assert fake_comparison.metrics[side] == pytest.approx(
-            evaluate(train_x, train_y, test_x, test_y, seed=42).headline(), rel=1e-6)
+        vectors = fake_comparison.embeddings
+        assert fake_comparison.metrics[side] == pytest.approx(evaluate(
+            vectors[f"{side}_train"], fake_comparison.train.labels, vectors[f"{side}_test"],
+            fake_comparison.test.labels, seed=42).headline(), rel=1e-6)
     assert report["deltas"]["silhouette"] == pytest.approx(
         report["metrics"]["custom"]["silhouette"] - report["metrics"]["baseline"]["silhouette"])
     # the two sides really differ, so swapping them cannot pass unnoticed

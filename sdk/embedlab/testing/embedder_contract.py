@@ -34,6 +34,7 @@ Decisions the contract fixes for every provider:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ import pytest
 
 from .._embedder import INPUT_TYPES, Embedder
 from .._errors import ConfigurationError, EmbedlabError, InputTooLongError
-from ._home import IsolatedHome
+from ._home import IsolatedHome, written_under
 from ._skip import not_applicable
 
 __all__ = ["EmbedderContract"]
@@ -200,6 +201,52 @@ class EmbedderContract(IsolatedHome):
         # Rows must also be told apart: different texts must not collapse to one vector.
         assert len({row.tobytes() for row in together}) == len(texts)
 
+    def test_embed_batch_gives_float32_rows_in_order(self, embedder: Embedder,
+                                                     input_type: str | None,
+                                                     tolerance: float) -> None:
+        # embed() converts what embed_batch returns; callers of embed_batch (the pipeline's
+        # cache, embedlab serve) rely on it directly.
+        texts = list(SAMPLE_TEXTS[:4])
+        kind = input_type if input_type is not None else embedder.default_input_type
+        result = embedder.embed_batch(texts, kind)
+        assert isinstance(result, np.ndarray), (
+            f"embed_batch returned {type(result).__name__}, not a numpy array")
+        assert result.dtype == np.float32, (
+            f"embed_batch returned {result.dtype} rows: return float32 "
+            "(np.asarray(rows, dtype=np.float32))")
+        assert result.ndim == 2 and result.shape[0] == len(texts), (
+            f"embed_batch of {len(texts)} texts gave shape {result.shape}")
+        for i, text in enumerate(texts):
+            alone = np.asarray(embedder.embed_batch([text], kind))
+            np.testing.assert_allclose(result[i], alone[0], rtol=tolerance, atol=tolerance,
+                                       err_msg=f"embed_batch row {i} is not {text!r}'s row")
+
+    def test_the_input_list_is_left_unchanged(self, embedder: Embedder,
+                                              input_type: str | None) -> None:
+        texts = [*SAMPLE_TEXTS[:3], SAMPLE_TEXTS[0]]
+        before = list(texts)
+        kind = input_type if input_type is not None else embedder.default_input_type
+        embedder.embed_batch(texts, kind)
+        assert texts == before, "embed_batch changed the list of texts it was given"
+        self.embed(embedder, texts, input_type)
+        assert texts == before, "embed changed the list of texts it was given"
+
+    def test_an_empty_text_gives_a_row_or_an_embedlab_error(self, embedder: Embedder,
+                                                          input_type: str | None) -> None:
+        # "" is a text a user's data can hold: a row for it, or an error that says so.
+        try:
+            result = self.embed(embedder, ["", SAMPLE_TEXTS[0]], input_type)
+        except EmbedlabError:
+            return
+        except Exception as exc:  # the check: nothing else escapes
+            pytest.fail(f"an empty text raised {type(exc).__name__}: {exc}; give it a row or "
+                        "raise an embedlab error (BadRequestError) that says the text is "
+                        "empty", pytrace=False)
+        self._check_rows(result, 2, embedder)
+        if embedder.normalized:
+            assert abs(float(np.linalg.norm(result[0])) - 1.0) < 1e-3, (
+                "the empty text got a row whose length is not 1, though normalized=True")
+
     def test_reversed_order_gives_reversed_rows(self, embedder: Embedder,
                                                 input_type: str | None,
                                                 tolerance: float) -> None:
@@ -300,6 +347,16 @@ class EmbedderContract(IsolatedHome):
         result = np.asarray(embedder.embed_batch(texts, kind))
         assert result.ndim == 2 and result.shape[0] == count, (
             f"embed_batch with max_batch_size={count} texts gave shape {result.shape}")
+
+    def test_writes_nothing_under_home(self, embedder: Embedder, input_type: str | None,
+                                       user_home: Path) -> None:
+        # Runs after the tests above in its class: none of them may have written there either.
+        self.embed(embedder, SAMPLE_TEXTS[:2], input_type)
+        embedder.embed(list(SAMPLE_TEXTS[2:4]), input_type=input_type, progress=False)
+        written = written_under(user_home)
+        assert not written, (
+            f"{embedder.name} wrote under HOME or an XDG folder: {written[:5]}; keep files "
+            "under EMBEDLAB_HOME (embedlab.settings.cache_dir() and its siblings) instead")
 
     # --- errors and secrets -------------------------------------------------------------------
     def test_unknown_input_type_is_configuration_error(self, embedder: Embedder) -> None:
