@@ -45,6 +45,7 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
     from .._finetuner import FinetuneConfig
     from .._lookup import get_finetuner
     from .._manifest import check_output_dir
+    from .._meaning import DEFAULT_KEEP
 
     check_output_dir(Path(out), overwrite=overwrite, what="custom model")  # before training
     data = load_dataset(dataset, text_column=text_column, label_column=label_column,
@@ -53,7 +54,7 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
     finetuner = get_finetuner(provider, method=method)
     config = FinetuneConfig(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
                             max_steps=max_steps, time_budget=time_budget, seed=seed,
-                            **({"keep": keep} if keep is not None else {}),
+                            keep=DEFAULT_KEEP if keep is None else keep,
                             input_type=input_type,
                             progress=False if quiet else None)
     if not quiet:
