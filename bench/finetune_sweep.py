@@ -149,11 +149,15 @@ def main() -> None:
     args.log.parent.mkdir(parents=True, exist_ok=True)
     for data in args.data:
         for name, spec in candidates:
-            result = run(data, name, spec)
-            line = json.dumps(result)
-            print(line, flush=True)
-            with args.log.open("a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
+            record(run(data, name, spec), args.log)
+
+
+def record(result: dict[str, Any], log: Path) -> None:
+    """Print one result as a JSON line and append it to ``log``."""
+    line = json.dumps(result)
+    print(line, flush=True)
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import sys
 import time
@@ -29,7 +28,7 @@ sys.path.insert(0, str(HERE))
 
 import embedlab  # noqa: E402
 from embedlab._evaluation import evaluate  # noqa: E402
-from finetune_sweep import WORK, load  # noqa: E402  (sets EMBEDLAB_HOME, offline)
+from finetune_sweep import WORK, load, record  # noqa: E402  (sets EMBEDLAB_HOME, offline)
 
 SICK = Path(os.environ.get("SICK_TEST", "/work/shared/data/sick/test.csv"))
 
@@ -101,11 +100,7 @@ def main() -> None:
     for data in args.data or ["sample"]:
         for method in ["base", *(args.method or ["adapter", "full"])]:
             for keep in ([None] if method == "base" else args.keep or [0.0, 0.8]):
-                result = run(data, method, keep)
-                line = json.dumps(result)
-                print(line, flush=True)
-                with args.log.open("a", encoding="utf-8") as fh:
-                    fh.write(line + "\n")
+                record(run(data, method, keep), args.log)
 
 
 if __name__ == "__main__":

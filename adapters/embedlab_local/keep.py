@@ -17,9 +17,10 @@ from embedlab import FinetuneError
 if TYPE_CHECKING:
     import numpy as np
     import torch
+    from embedlab import Dataset
     from sentence_transformers import SentenceTransformer
 
-__all__ = ["CHOICE_ROWS", "COLLAPSED_COSINE", "EncoderBlend", "check_not_collapsed",
+__all__ = ["CHOICE_ROWS", "COLLAPSED_COSINE", "EncoderBlend", "Keeper", "check_not_collapsed",
            "snapshot"]
 
 #: Held-out rows the blend is chosen on, at most (stratified): bounds its cost on big sets.
@@ -118,3 +119,72 @@ def _nearest_accuracy(vectors: Any, labels: Sequence[str]) -> float:
     np.fill_diagonal(sims, -np.inf)
     y = np.asarray([str(label) for label in labels])
     return float(np.mean(y[sims.argmax(axis=1)] == y))
+
+
+class Keeper:
+    """Keeps ``settings["keep"]`` of the base model's similarities on the held-out rows (or
+    the training rows when none are held out): interpolates the encoder's weights back towards
+    the base, then scales the stacked head (see the module's docstring)."""
+
+    def __init__(self, model: SentenceTransformer, fit: Dataset, held_out: Dataset | None,
+                 prompt: str | None, settings: dict[str, Any]) -> None:
+        from .probe import stratified_cap
+
+        rows = held_out if held_out is not None else fit
+        self.chosen_on = "validation" if held_out is not None else "train"
+        keep = stratified_cap(rows.labels, CHOICE_ROWS, settings["seed"])
+        self.texts = [rows.texts[i] for i in keep]
+        self.labels = [rows.labels[i] for i in keep]
+        self.model, self.prompt, self.settings = model, prompt, settings
+        self.base_state = snapshot(model)
+        model.eval()
+        self.base = model.encode(self.texts, prompt=prompt, batch_size=64,
+                                 show_progress_bar=False, convert_to_numpy=True,
+                                 normalize_embeddings=True)
+        self.encoder: Any = None
+        self.head: Any = None
+
+    def blend_encoder(self, base_model: str) -> None:
+        """Refuse a collapsed encoder, then load the chosen blend of base and finetuned."""
+        from embedlab.adapter import choose_blend
+
+        self.blend = EncoderBlend(self.model, self.base_state, self.texts, self.prompt)
+        check_not_collapsed(self.blend(1.0), self.labels,
+                            learning_rate=self.settings["learning_rate"],
+                            base_model=base_model, base_vectors=self.base)
+        self.encoder = choose_blend(self.blend, self.base, self.labels, self.settings["keep"],
+                                    chosen_on=self.chosen_on, seed=self.settings["seed"])
+        self.blend.apply(self.encoder.blend)
+        del self.base_state
+
+    def stack_head(self, fit: Dataset, held_out: Dataset | None,
+                   progress: bool | None) -> dict[str, Any]:
+        """Train the head on the blended encoder, scale it, append it (unless scaled to
+        nothing); returns the card's record of it."""
+        from embedlab.adapter import HEAD_GRID, choose_blend
+
+        from .stacked_head import append_head, train_stacked_head
+
+        s = self.settings
+        trained, summary = train_stacked_head(self.model, fit, held_out, kind=s["head"],
+                                              prompt=self.prompt, seed=s["seed"],
+                                              progress=progress, epochs=s["head_epochs"])
+        encoded = self.blend(self.encoder.blend)
+        self.head = choose_blend(lambda t: trained.scaled(t).apply(encoded), self.base,
+                                 self.labels, s["keep"], chosen_on=self.chosen_on,
+                                 seed=s["seed"], grid=HEAD_GRID)
+        if self.head.blend > 0:
+            append_head(self.model, trained.scaled(self.head.blend))
+        return {**summary, "scale": self.head.blend, "appended": self.head.blend > 0}
+
+    def record(self) -> dict[str, Any]:
+        """What the card says: the keep asked, the encoder's blend, the head's scale and the
+        final model's figures on the rows they were chosen on."""
+        final = (self.head or self.encoder).to_dict()
+        return {"keep": self.settings["keep"], "chosen_on": self.chosen_on,
+                "rows": len(self.texts), "encoder_alpha": self.encoder.blend,
+                "head_scale": self.head.blend if self.head is not None else None,
+                **{k: final[k] for k in ("similarity_agreement", "neighbours_kept",
+                                         "silhouette")},
+                "encoder": self.encoder.to_dict(),
+                "head": self.head.to_dict() if self.head is not None else None}

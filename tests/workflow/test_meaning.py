@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -121,3 +122,34 @@ def test_an_evaluation_scores_kept_meaning_only_against_a_baseline() -> None:
     expected = meaning_kept(test, model_test, labels)
     assert scored.meaning() == pytest.approx(expected)
     assert scored.to_dict()["neighbours_kept"] == expected["neighbours_kept"]
+
+
+def test_the_report_shows_what_the_custom_model_kept(fake_comparison: object,
+                                                     tmp_path: Path) -> None:
+    """report.json, the leaderboard, the page and the saved card hold the custom model's
+    kept meaning, computed from the two models' test vectors; the baseline has none."""
+    import json
+
+    from embedlab import Comparison
+    from embedlab._meaning import MEANING_SENTENCE
+
+    assert isinstance(fake_comparison, Comparison)
+    c = fake_comparison
+    expected = meaning_kept(c.embeddings["baseline_test"], c.embeddings["custom_test"],
+                            list(c.test.labels))
+    out = c.save(tmp_path / "run")
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    custom = report["metrics"]["custom"]
+    for name, value in expected.items():
+        assert custom[name] == pytest.approx(value)
+        assert name not in report["metrics"]["baseline"]
+    rows = {row["kind"]: row for row in report["leaderboard"]}
+    assert rows["custom"]["similarity_agreement"] == pytest.approx(
+        expected["similarity_agreement"])
+    assert rows["baseline"]["similarity_agreement"] is None
+    page = (out / "report.html").read_text("utf-8")
+    assert "Similarity agreement with the baseline" in page
+    assert MEANING_SENTENCE.split(";")[0].replace("'", "&#39;") in page
+    card = json.loads((out / "model" / "embedlab.json").read_text("utf-8"))
+    assert card["metrics"]["test_meaning_kept"]["neighbours_kept"] == pytest.approx(
+        expected["neighbours_kept"])

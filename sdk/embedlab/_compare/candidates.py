@@ -133,7 +133,7 @@ class Candidate:
         if self.baseline.evaluation is not None:
             metrics["baseline"] = self.baseline.evaluation.headline()
         if self.evaluation is not None:
-            metrics["custom"] = {**self.evaluation.headline(), **self.evaluation.meaning()}
+            metrics["custom"] = self.evaluation.headline()
         out["metrics"] = metrics
         return out
 

@@ -134,9 +134,10 @@ class AdapterFinetuner(Finetuner):
         x_val, y_val = arrays(validation) if validation is not None else (None, None)
         result = _train(trainer, x_train, y_train, x_val, y_val, settings,
                         config.progress)
-        held = (validation, x_val) if validation is not None else (fit, x_train)
-        choice = _keep_meaning(result, held[1], list(held[0].labels), config,
-                               "validation" if validation is not None else "train")
+        if validation is not None and x_val is not None:
+            choice = _keep_meaning(result, x_val, list(validation.labels), config, "validation")
+        else:
+            choice = _keep_meaning(result, x_train, list(fit.labels), config, "train")
         model = self._model(base, train, fit, validation, val_note, config, settings, trainer,
                             result, len(texts), embed_seconds, int(vectors.shape[1]))
         model.metrics["keep"] = choice.to_dict()

@@ -100,6 +100,8 @@ class Head:
 
         from .._errors import FinetuneError
 
+        if scale == 1:
+            return self  # exactly the trained head: keep=0 changes nothing
         t = {k: np.asarray(v, dtype=np.float32) for k, v in self.tensors.items()}
         s = np.float32(scale)
         if self.kind == "mlp":

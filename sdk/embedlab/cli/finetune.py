@@ -46,6 +46,7 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
     from .._finetuner import FinetuneConfig
     from .._lookup import get_finetuner
     from .._manifest import check_output_dir
+    from .._meaning import DEFAULT_KEEP
     from .._reuse import finetune_or_reuse, training_key
 
     check_output_dir(Path(out), overwrite=overwrite, what="custom model")  # before training
@@ -55,7 +56,7 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
     finetuner = get_finetuner(provider, method=method)
     config = FinetuneConfig(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
                             max_steps=max_steps, time_budget=time_budget, seed=seed,
-                            **({"keep": keep} if keep is not None else {}),
+                            keep=DEFAULT_KEEP if keep is None else keep,
                             input_type=input_type,
                             progress=False if quiet else None)
     key = training_key(finetuner, data, None, config)
