@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.embedlab-installed
 OUT    ?= runs/sample
 
-.PHONY: venv demo test lint docs bench clean
+.PHONY: venv demo test lint docs bench clean mutants
 
 # torch is installed first and pinned, so pip takes the CPU build on this machine instead
 # of downloading a multi-GB CUDA build.
@@ -34,6 +34,13 @@ STRICT_SKIPS ?= 1
 
 test: $(STAMP)  ## the test suite, the model2vec plugin's tests included (pyproject testpaths)
 	HF_HUB_OFFLINE=1 EMBEDLAB_STRICT_SKIPS=$(STRICT_SKIPS) $(BIN)/python -m pytest -q -rs
+
+# Mutation testing of the modules that compute what users read (bench/mutants.py; CPU heavy,
+# not in CI). `make mutants MUTATE=embedlab/_calibration.py` for one module.
+MUTATE ?=
+
+mutants: $(STAMP)  ## mutmut over evaluation, calibration, classifier, label audit, leaderboard, serve auth, corpus output
+	$(BIN)/python bench/mutants.py $(MUTATE)
 
 lint: $(STAMP)  ## ruff and mypy on the package and the model2vec plugin
 	$(BIN)/ruff check sdk adapters tests bench plugins
