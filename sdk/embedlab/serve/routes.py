@@ -11,7 +11,8 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from .._errors import EmbedlabError
+from .._errors import EmbedlabError, InvalidTextError
+from .._text import check_text
 from .errors import APIError, api_error_from
 from .schemas import MAX_INPUTS, ClassifyRequest, EmbeddingRequest
 from .state import ServeState, get_state
@@ -93,13 +94,12 @@ def read_input(value: Any) -> list[str]:
 
 
 def _check_unicode(text: str, where: str) -> None:
-    """400 for a text holding a lone surrogate (JSON's ``"\\ud800"``): no tokenizer takes it."""
+    """400 for a text holding a lone surrogate (JSON's ``"\\ud800"``): no tokenizer takes it.
+    The check is embedlab's one check of text entering it (:mod:`embedlab._text`)."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise APIError(400, f"{where} holds a lone surrogate ({text[exc.start]!r} at character "
-                            f"{exc.start}), which is not valid Unicode text; send the text as "
-                            "valid UTF-8.", param="input") from None
+        check_text(text, where, fix="send the text as valid UTF-8")
+    except InvalidTextError as exc:
+        raise APIError(400, str(exc), param="input") from None
 
 
 def _check_options(state: ServeState, body: EmbeddingRequest) -> str | None:
