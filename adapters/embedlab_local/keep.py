@@ -112,9 +112,9 @@ def _chance(labels: Sequence[str]) -> float:
 def _nearest_accuracy(vectors: Any, labels: Sequence[str]) -> float:
     """Leave-one-out 1-nearest-neighbour accuracy (cosine)."""
     import numpy as np
+    from sklearn.preprocessing import normalize
 
-    x = np.asarray(vectors, dtype=np.float64)
-    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    x = normalize(np.asarray(vectors, dtype=np.float64))
     sims = x @ x.T
     np.fill_diagonal(sims, -np.inf)
     y = np.asarray([str(label) for label in labels])

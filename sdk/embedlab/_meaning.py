@@ -41,11 +41,11 @@ MEANING_SENTENCE = (
 
 
 def _unit(vectors: np.ndarray | Sequence[Sequence[float]]) -> np.ndarray:
+    """Rows as float64, L2-normalised by scikit-learn (zero rows stay zero)."""
     import numpy as np
+    from sklearn.preprocessing import normalize
 
-    array = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(array, axis=1, keepdims=True)
-    return array / np.maximum(norms, 1e-12)
+    return normalize(np.asarray(vectors, dtype=np.float64))
 
 
 def neighbours_kept(baseline: np.ndarray, model: np.ndarray, labels: Sequence[str],
