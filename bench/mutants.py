@@ -2,7 +2,8 @@
 
 mutmut 3 names a mutant by its path and only strips a ``src/`` prefix, so it cannot run on
 this repository's ``sdk/`` layout as it is. This script gives it a work folder,
-``build/mutants/``, holding a copy of ``sdk/embedlab`` and a ``pyproject.toml`` that names
+``build/mutants/<modules>/`` (one per set of modules, so two sets can run side by side),
+holding a copy of ``sdk/embedlab`` and a ``pyproject.toml`` that names
 the modules to mutate and, for each, the tests that cover it (absolute paths into the
 repository: the tests themselves are not mutated). Then ``mutmut run`` there, and the
 score per module on stdout.
@@ -33,7 +34,7 @@ TESTS: dict[str, tuple[str, ...]] = {
                                 "tests/classify/test_classify.py"),
     "embedlab/_label_audit.py": ("tests/label_audit",),
     "embedlab/_compare/leaderboard.py": ("tests/workflow/test_candidates.py",),
-    "embedlab/serve/auth.py": ("tests/serve",),
+    "embedlab/serve/auth.py": ("tests/serve/test_auth.py", "tests/serve/test_app.py"),
     "embedlab/corpus/output.py": ("tests/corpus/test_local_engine.py",
                                   "tests/corpus/test_embed_cli.py"),
 }
@@ -59,17 +60,18 @@ def main(modules: list[str]) -> int:
     if unknown:
         print(f"unknown module(s) {unknown}; choose from {sorted(TESTS)}", file=sys.stderr)
         return 2
-    if WORK.exists():
-        shutil.rmtree(WORK)  # build/mutants is this script's own folder
-    WORK.mkdir(parents=True)
-    shutil.copytree(ROOT / "sdk" / "embedlab", WORK / "embedlab",
+    work = WORK / "+".join(m.removeprefix("embedlab/").replace("/", ".") for m in modules)
+    if work.exists():
+        shutil.rmtree(work)  # build/mutants is this script's own folder
+    work.mkdir(parents=True)
+    shutil.copytree(ROOT / "sdk" / "embedlab", work / "embedlab",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (WORK / "pyproject.toml").write_text(_config(modules), encoding="utf-8")
+    (work / "pyproject.toml").write_text(_config(modules), encoding="utf-8")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "EMBEDLAB_STRICT_SKIPS": "1",
            "PYTHONPATH": str(ROOT / "adapters")}
     mutmut = [sys.executable, "-m", "mutmut"]
-    code = subprocess.run([*mutmut, "run"], cwd=WORK, env=env, check=False).returncode
-    subprocess.run([*mutmut, "results", "--all", "true"], cwd=WORK, env=env, check=False)
+    code = subprocess.run([*mutmut, "run"], cwd=work, env=env, check=False).returncode
+    subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, env=env, check=False)
     return code
 
 

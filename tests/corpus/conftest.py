@@ -62,3 +62,30 @@ def fake() -> Iterator[str]:
 
     with use_fake_provider():
         yield "fake"
+
+
+@pytest.fixture(scope="module")
+def local_ray(request: pytest.FixtureRequest,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One local Ray (2 CPUs) for the test module, its workers offline with a private
+    embedlab home and the module's classes pickled by value; yields Ray's log folder."""
+    import os
+
+    import ray
+    import ray.cloudpickle
+
+    ray.cloudpickle.register_pickle_by_value(request.module)
+    saved = {k: os.environ.get(k) for k in ("EMBEDLAB_HOME", "EMBEDLAB_PROGRESS")}
+    os.environ["EMBEDLAB_HOME"] = str(tmp_path_factory.mktemp("ray-home"))
+    os.environ["EMBEDLAB_PROGRESS"] = "0"
+    context = ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield Path(context.address_info["session_dir"]) / "logs"
+    finally:
+        ray.shutdown()
+        ray.cloudpickle.unregister_pickle_by_value(request.module)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

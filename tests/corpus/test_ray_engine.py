@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import embedlab
@@ -21,26 +19,7 @@ from embedlab.testing import FakeEmbedder, use_fake_provider
 
 from .test_local_engine import expected_rows, read_dataset
 
-
-@pytest.fixture(scope="module", autouse=True)
-def local_ray(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """One local Ray for the module, its workers offline with a private embedlab home."""
-    import ray.cloudpickle
-
-    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    saved = {k: os.environ.get(k) for k in ("EMBEDLAB_HOME", "EMBEDLAB_PROGRESS")}
-    os.environ["EMBEDLAB_HOME"] = str(tmp_path_factory.mktemp("ray-home"))
-    os.environ["EMBEDLAB_PROGRESS"] = "0"
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield
-    finally:
-        ray.shutdown()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+pytestmark = pytest.mark.usefixtures("local_ray")
 
 
 def test_ray_and_local_engines_give_the_same_ids_and_vectors(corpus_dir: Path,
