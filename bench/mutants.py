@@ -8,8 +8,10 @@ the modules to mutate and, for each, the tests that cover it (absolute paths int
 repository: the tests themselves are not mutated). Then ``mutmut run`` there, and the
 score per module on stdout.
 
-Usage: ``python bench/mutants.py [MODULE ...]`` (default: every module in ``TESTS``), e.g.
-``python bench/mutants.py embedlab/_calibration.py``. CPU heavy: not run in CI.
+Usage: ``python bench/mutants.py [--survivors] [MODULE ...]`` (default: every module in
+``TESTS``), e.g. ``python bench/mutants.py embedlab/_calibration.py``; ``--survivors``
+reruns only the mutants the last run of those modules left alive (after adding tests).
+CPU heavy: not run in CI.
 """
 
 from __future__ import annotations
@@ -26,15 +28,13 @@ WORK = ROOT / "build" / "mutants"
 
 #: Each module to mutate, relative to sdk/, and the tests that must kill its mutants.
 TESTS: dict[str, tuple[str, ...]] = {
-    "embedlab/_evaluation.py": ("tests/workflow/test_evaluation.py",
-                                "tests/workflow/test_report.py"),
+    "embedlab/_evaluation.py": ("tests/workflow/test_evaluation.py",),
     "embedlab/_calibration.py": ("tests/classify/test_classifier.py",
                                  "tests/classify/test_highlight.py"),
-    "embedlab/_classifier.py": ("tests/classify/test_classifier.py",
-                                "tests/classify/test_classify.py"),
+    "embedlab/_classifier.py": ("tests/classify/test_classifier.py",),
     "embedlab/_label_audit.py": ("tests/label_audit",),
     "embedlab/_compare/leaderboard.py": ("tests/workflow/test_candidates.py",),
-    "embedlab/serve/auth.py": ("tests/serve/test_auth.py", "tests/serve/test_app.py"),
+    "embedlab/serve/auth.py": ("tests/serve/test_app.py",),
     "embedlab/corpus/output.py": ("tests/corpus/test_local_engine.py",
                                   "tests/corpus/test_embed_cli.py"),
 }
@@ -54,26 +54,63 @@ def _config(modules: list[str]) -> str:
     ])
 
 
-def main(modules: list[str]) -> int:
-    """Prepare the work folder, run mutmut there, print its results; mutmut's exit code."""
+def _results(work: Path, env: dict[str, str]) -> dict[str, str]:
+    """Each mutant's status in ``work`` (killed, survived, no tests, timeout...)."""
+    out = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"],
+                         cwd=work, env=env, check=False, capture_output=True, text=True).stdout
+    pairs = (line.strip().rsplit(": ", 1) for line in out.splitlines() if ": " in line)
+    return {name: status for name, status in pairs}
+
+
+def _score(results: dict[str, str]) -> str:
+    """One line: mutants, killed, the rest by status, and the share killed."""
+    counts: dict[str, int] = {}
+    for status in results.values():
+        counts[status] = counts.get(status, 0) + 1
+    killed = counts.get("killed", 0)
+    rest = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s != "killed")
+    return (f"{len(results)} mutants, {killed} killed ({rest or 'none left'}): "
+            f"{100 * killed / max(1, len(results)):.1f} %")
+
+
+def main(modules: list[str], *, survivors: bool = False) -> int:
+    """Prepare the work folder (``survivors``: keep the last run's and rerun only the
+    mutants it left alive, with the tests ``TESTS`` names now), run mutmut there, print each
+    mutant's status and the score; mutmut's exit code."""
     unknown = [m for m in modules if m not in TESTS]
     if unknown:
         print(f"unknown module(s) {unknown}; choose from {sorted(TESTS)}", file=sys.stderr)
         return 2
     work = WORK / "+".join(m.removeprefix("embedlab/").replace("/", ".") for m in modules)
-    if work.exists():
-        shutil.rmtree(work)  # build/mutants is this script's own folder
-    work.mkdir(parents=True)
-    shutil.copytree(ROOT / "sdk" / "embedlab", work / "embedlab",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    (work / "pyproject.toml").write_text(_config(modules), encoding="utf-8")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "EMBEDLAB_STRICT_SKIPS": "1",
            "PYTHONPATH": str(ROOT / "adapters")}
-    mutmut = [sys.executable, "-m", "mutmut"]
-    code = subprocess.run([*mutmut, "run"], cwd=work, env=env, check=False).returncode
-    subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, env=env, check=False)
+    names: list[str] = []
+    if survivors:
+        if not (work / "mutants").is_dir():
+            print(f"no earlier run in {work}; run without --survivors first", file=sys.stderr)
+            return 2
+        names = [n for n, s in _results(work, env).items() if s in ("survived", "no tests")]
+        if not names:
+            print("no surviving mutants")
+            return 0
+    else:
+        if work.exists():
+            shutil.rmtree(work)  # build/mutants is this script's own folder
+        work.mkdir(parents=True)
+        shutil.copytree(ROOT / "sdk" / "embedlab", work / "embedlab",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    (work / "pyproject.toml").write_text(_config(modules), encoding="utf-8")
+    code = subprocess.run([sys.executable, "-m", "mutmut", "run", *names], cwd=work, env=env,
+                          check=False).returncode
+    results = _results(work, env)
+    for name, status in results.items():
+        if status != "killed":
+            print(f"{name}: {status}")
+    print(_score(results))
     return code
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or list(TESTS)))
+    again = "--survivors" in sys.argv[1:]
+    chosen = [a for a in sys.argv[1:] if a != "--survivors"]
+    sys.exit(main(chosen or list(TESTS), survivors=again))
