@@ -26,17 +26,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "mutants"
 
-#: Each module to mutate, relative to sdk/, and the tests that must kill its mutants.
+#: Each module to mutate, relative to sdk/, and the tests that must kill its mutants: the
+#: module's fast tests (end-to-end ones such as test_report.py, the classify round trip in a
+#: new process or the whole serve folder cost seconds to minutes per mutant on 2 cores).
 TESTS: dict[str, tuple[str, ...]] = {
-    "embedlab/_evaluation.py": ("tests/workflow/test_evaluation.py",),
+    "embedlab/_evaluation.py": ("tests/workflow/test_evaluation.py",
+                                "tests/workflow/test_evaluation_reference.py"),
     "embedlab/_calibration.py": ("tests/classify/test_classifier.py",
                                  "tests/classify/test_highlight.py"),
-    "embedlab/_classifier.py": ("tests/classify/test_classifier.py",),
+    "embedlab/_classifier.py": ("tests/classify/test_classifier.py",
+                                "tests/classify/test_classifier_exact.py"),
     "embedlab/_label_audit.py": ("tests/label_audit",),
     "embedlab/_compare/leaderboard.py": ("tests/workflow/test_candidates.py",),
-    "embedlab/serve/auth.py": ("tests/serve/test_app.py",),
+    "embedlab/serve/auth.py": ("tests/serve/test_auth.py", "tests/serve/test_app.py"),
     "embedlab/corpus/output.py": ("tests/corpus/test_local_engine.py",
-                                  "tests/corpus/test_embed_cli.py"),
+                                  "tests/corpus/test_embed_cli.py",
+                                  "tests/corpus/test_output.py"),
 }
 
 
@@ -85,11 +90,13 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "EMBEDLAB_STRICT_SKIPS": "1",
            "PYTHONPATH": str(ROOT / "adapters")}
     names: list[str] = []
+    before: dict[str, str] = {}
     if survivors:
         if not (work / "mutants").is_dir():
             print(f"no earlier run in {work}; run without --survivors first", file=sys.stderr)
             return 2
-        names = [n for n, s in _results(work, env).items() if s in ("survived", "no tests")]
+        before = _results(work, env)
+        names = [n for n, s in before.items() if s in ("survived", "no tests")]
         if not names:
             print("no surviving mutants")
             return 0
@@ -102,7 +109,11 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
     (work / "pyproject.toml").write_text(_config(modules), encoding="utf-8")
     code = subprocess.run([sys.executable, "-m", "mutmut", "run", *names], cwd=work, env=env,
                           check=False).returncode
-    results = _results(work, env)
+    after = _results(work, env)
+    # A new test selection makes mutmut forget every verdict; tests were only added, so the
+    # earlier kills stand and only the rerun mutants take their new status.
+    results = {**before, **{n: after[n] for n in names}} if survivors else after
+    (work / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     for name, status in results.items():
         if status != "killed":
             print(f"{name}: {status}")
