@@ -95,8 +95,15 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
         if not (work / "mutants").is_dir():
             print(f"no earlier run in {work}; run without --survivors first", file=sys.stderr)
             return 2
-        before = _results(work, env)
-        names = [n for n, s in before.items() if s in ("survived", "no tests")]
+        # mutmut names the tests to rerun relative to the repository, and runs them from
+        # mutants/: a link there lets those names resolve.
+        link = work / "mutants" / "tests"
+        if not link.exists():
+            link.symlink_to(ROOT / "tests")
+        saved = work / "results.json"  # the last run's verdicts, kills kept across reruns
+        before = (json.loads(saved.read_text(encoding="utf-8")) if saved.is_file()
+                  else _results(work, env))
+        names = [n for n, s in before.items() if s not in ("killed", "timeout")]
         if not names:
             print("no surviving mutants")
             return 0
