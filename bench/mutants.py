@@ -96,10 +96,12 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
             print(f"no earlier run in {work}; run without --survivors first", file=sys.stderr)
             return 2
         # mutmut names the tests to rerun relative to the repository, and runs them from
-        # mutants/: a link there lets those names resolve.
+        # mutants/: a link there lets those names resolve. Its stats are collected afresh
+        # (from TESTS' absolute paths), or it would name the new tests through the link.
         link = work / "mutants" / "tests"
         if not link.exists():
             link.symlink_to(ROOT / "tests")
+        (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
         saved = work / "results.json"  # the last run's verdicts, kills kept across reruns
         before = (json.loads(saved.read_text(encoding="utf-8")) if saved.is_file()
                   else _results(work, env))

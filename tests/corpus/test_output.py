@@ -182,3 +182,16 @@ def test_parts_are_written_whole_and_staging_is_hidden_and_temporary(tmp_path: P
     assert staging.parent == tmp_path and staging.is_dir()
     assert staging.name.startswith(".ray-staging-") and _TEMPORARY.match(staging.name)
     assert out.staging() != staging
+
+
+@pytest.mark.parametrize("count, listed", [(5, "note0.txt, note1.txt, note2.txt, note3.txt, "
+                                               "note4.txt;"),
+                                           (6, "note0.txt, note1.txt, note2.txt, note3.txt, "
+                                               "note4.txt and more;")])
+def test_restart_names_five_foreign_files_then_says_and_more(tmp_path: Path, count: int,
+                                                             listed: str) -> None:
+    OutputDir(tmp_path, SETTINGS).open()
+    for i in range(count):
+        (tmp_path / f"note{i}.txt").write_text("x", encoding="utf-8")
+    assert f"also holds {listed} move them out" in message(
+        OutputDir(tmp_path, SETTINGS).open, restart=True)
