@@ -95,12 +95,8 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
         if not (work / "mutants").is_dir():
             print(f"no earlier run in {work}; run without --survivors first", file=sys.stderr)
             return 2
-        # mutmut names the tests to rerun relative to the repository, and runs them from
-        # mutants/: a link there lets those names resolve. Its stats are collected afresh
-        # (from TESTS' absolute paths), or it would name the new tests through the link.
-        link = work / "mutants" / "tests"
-        if not link.exists():
-            link.symlink_to(ROOT / "tests")
+        # Stats are collected afresh (from TESTS' absolute paths), or mutmut would name the
+        # new tests through the link below.
         (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
         saved = work / "results.json"  # the last run's verdicts, kills kept across reruns
         before = (json.loads(saved.read_text(encoding="utf-8")) if saved.is_file()
@@ -116,6 +112,13 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
         shutil.copytree(ROOT / "sdk" / "embedlab", work / "embedlab",
                         ignore=shutil.ignore_patterns("__pycache__"))
     (work / "pyproject.toml").write_text(_config(modules), encoding="utf-8")
+    # mutmut names each mutant's tests relative to the repository and runs them from
+    # mutants/; without this link pytest finds none of them, and mutmut counts that error as
+    # a kill (every mutant "killed", no test run).
+    link = work / "mutants" / "tests"
+    if not link.is_symlink():
+        link.parent.mkdir(exist_ok=True)
+        link.symlink_to(ROOT / "tests")
     code = subprocess.run([sys.executable, "-m", "mutmut", "run", *names], cwd=work, env=env,
                           check=False).returncode
     after = _results(work, env)

@@ -226,3 +226,10 @@ def test_unreadable_weights_name_the_file_and_the_cause(tmp_path: Path) -> None:
     weights.write_bytes(weights.read_bytes()[:40])
     assert _refusal(tmp_path, entry).startswith(
         f"{weights}: cannot read the classification head (")
+
+
+def test_predict_lists_three_alternatives_by_default() -> None:
+    four = ClassificationHead(classes=("a", "b", "c", "d"), coef=np.eye(4, 2),
+                              intercept=np.zeros(4))
+    [answer] = four.predict(np.array([[1.0, 0.2]]), ["t"])
+    assert [c for c, _ in answer.alternatives] == ["a", "b", "c"]

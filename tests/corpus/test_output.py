@@ -195,3 +195,13 @@ def test_restart_names_five_foreign_files_then_says_and_more(tmp_path: Path, cou
         (tmp_path / f"note{i}.txt").write_text("x", encoding="utf-8")
     assert f"also holds {listed} move them out" in message(
         OutputDir(tmp_path, SETTINGS).open, restart=True)
+
+
+def test_a_manifest_without_settings_or_with_other_keys_is_another_job(tmp_path: Path) -> None:
+    OutputDir(tmp_path, SETTINGS).open()
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps({"format": 1}), encoding="utf-8")
+    assert "(changed: inputs, model, part_rows)" in message(OutputDir(tmp_path, SETTINGS).open)
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps({"format": 1, "settings": SETTINGS}),
+                                          encoding="utf-8")
+    more = {**SETTINGS, "on_duplicate_id": "keep-last"}
+    assert "(changed: on_duplicate_id)" in message(OutputDir(tmp_path, more).open)

@@ -169,3 +169,17 @@ def test_bad_input_is_refused_with_the_exact_message(change: str, message: str) 
     with pytest.raises(ValueError) as caught:
         evaluate(x_train, y_train, x_test, y_test)
     assert str(caught.value) == message
+
+
+def test_the_defaults_are_k_five_and_seed_42() -> None:
+    """The documented defaults: k = 5 neighbours, and seed 42 for the kept meaning's sample
+    of row pairs (300 test rows: more pairs than it compares, so the seed matters)."""
+    rng = np.random.default_rng(8)
+    x_train, y_train = rng.normal(size=(40, 6)), [f"k{i % 3}" for i in range(40)]
+    x_test, y_test = rng.normal(size=(300, 6)), [f"k{i % 3}" for i in range(300)]
+    baseline = rng.normal(size=(300, 6))
+    ev = evaluate(x_train, y_train, x_test, y_test, baseline_test_vectors=baseline)
+    assert ev.knn_k == 5
+    expected = meaning_kept(baseline, normalize(x_test), y_test, seed=42)
+    assert expected != meaning_kept(baseline, normalize(x_test), y_test, seed=43)
+    assert ev.meaning() == pytest.approx(expected)
