@@ -183,3 +183,38 @@ def test_the_defaults_are_k_five_and_seed_42() -> None:
     expected = meaning_kept(baseline, normalize(x_test), y_test, seed=42)
     assert expected != meaning_kept(baseline, normalize(x_test), y_test, seed=43)
     assert ev.meaning() == pytest.approx(expected)
+
+
+def test_macro_scores_and_the_matrix_cover_every_train_class() -> None:
+    """A train class absent from the test rows and never predicted still counts, as 0, in
+    the macro averages and has its row and column in the confusion matrix."""
+    directions = {"a": [1.0, 0, 0, 0], "b": [0, 1.0, 0, 0], "c": [0, 0, 1.0, 0],
+                  "d": [0, 0, 0, 1.0]}
+    rng = np.random.default_rng(2)
+    y_train = [k for k in directions for _ in range(10)]
+    x_train = np.array([directions[k] for k in y_train]) + 0.05 * rng.normal(size=(40, 4))
+    y_test = ["a"] * 5 + ["b"] * 3  # the b rows sit where c is: predicted c
+    x_test = np.array([directions["a"]] * 5 + [directions["c"]] * 3) \
+        + 0.05 * rng.normal(size=(8, 4))
+    ev = evaluate(x_train, y_train, x_test, y_test)
+    predicted = ["a"] * 5 + ["c"] * 3
+    labels = ["a", "b", "c", "d"]
+    for name, score in (("f1_macro", f1_score), ("precision_macro", precision_score),
+                        ("recall_macro", recall_score)):
+        assert getattr(ev, name) == pytest.approx(
+            score(y_test, predicted, labels=labels, average="macro", zero_division=0))
+    assert ev.precision_macro == pytest.approx(0.25) and ev.recall_macro == pytest.approx(0.25)
+    assert ev.confusion_matrix == [[5, 0, 0, 0], [0, 0, 3, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
+    assert ev.per_class["d"] == {"precision": 0.0, "recall": 0.0, "f1-score": 0.0,
+                                 "support": 0.0}
+
+
+def test_the_kept_meaning_uses_the_seed_given() -> None:
+    rng = np.random.default_rng(12)
+    x_train, y_train = rng.normal(size=(30, 6)), [f"k{i % 3}" for i in range(30)]
+    x_test, y_test = rng.normal(size=(300, 6)), [f"k{i % 3}" for i in range(300)]
+    baseline = rng.normal(size=(300, 6))
+    ev = evaluate(x_train, y_train, x_test, y_test, seed=6, baseline_test_vectors=baseline)
+    expected = meaning_kept(baseline, normalize(x_test), y_test, seed=6)
+    assert expected != meaning_kept(baseline, normalize(x_test), y_test, seed=42)
+    assert ev.meaning() == pytest.approx(expected)
