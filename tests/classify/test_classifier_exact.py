@@ -233,3 +233,30 @@ def test_predict_lists_three_alternatives_by_default() -> None:
                               intercept=np.zeros(4))
     [answer] = four.predict(np.array([[1.0, 0.2]]), ["t"])
     assert [c for c, _ in answer.alternatives] == ["a", "b", "c"]
+
+
+def test_float32_arrays_and_one_dimension_are_taken_as_float64() -> None:
+    single = ClassificationHead(classes=("a", "b"), coef=np.array([[2.0]]),
+                                intercept=np.array([0.0]))
+    np.testing.assert_allclose(single.predict_proba(np.array([[-3.0], [5.0]])),
+                               [[1 - expit(-2.0), expit(-2.0)], [1 - expit(2.0), expit(2.0)]])
+    as32 = ClassificationHead(classes=THREE.classes, coef=THREE.coef.astype(np.float32),
+                              intercept=THREE.intercept.astype(np.float32))
+    assert as32.digest() == THREE.digest()
+    vectors = np.array([[0.3, 0.7], [1.1, -0.2]], dtype=np.float32)
+    np.testing.assert_allclose(THREE.predict_proba(vectors),
+                               softmax(unit(vectors.astype(np.float64)) @ THREE.coef.T
+                                       + THREE.intercept, axis=1), rtol=0, atol=1e-15)
+
+
+def test_written_intercept_is_float64_and_fit_head_names_its_input(tmp_path: Path) -> None:
+    from safetensors import safe_open
+
+    head = ClassificationHead(classes=TWO.classes, coef=TWO.coef,
+                              intercept=TWO.intercept.astype(np.float32))
+    with safe_open(str(head.write(tmp_path)), framework="numpy") as fh:
+        assert fh.get_tensor("intercept").dtype == np.float64
+    with pytest.raises(ValueError) as caught:
+        fit_head(np.ones((3, 2)), ["a", "b"])
+    assert str(caught.value) == ("classifier training embeddings: expected 2 rows of vectors, "
+                                 "got shape (3, 2)")
