@@ -218,3 +218,13 @@ def test_the_kept_meaning_uses_the_seed_given() -> None:
     expected = meaning_kept(baseline, normalize(x_test), y_test, seed=6)
     assert expected != meaning_kept(baseline, normalize(x_test), y_test, seed=42)
     assert ev.meaning() == pytest.approx(expected)
+
+
+def test_float32_vectors_are_scored_as_float64() -> None:
+    x_train, y_train, x_test, y_test = _overlapping(6)
+    x_train, x_test = x_train.astype(np.float32), x_test.astype(np.float32)
+    baseline = np.random.default_rng(1).normal(size=x_test.shape).astype(np.float32)
+    single = evaluate(x_train, y_train, x_test, y_test, baseline_test_vectors=baseline)
+    double = evaluate(x_train.astype(np.float64), y_train, x_test.astype(np.float64), y_test,
+                      baseline_test_vectors=baseline.astype(np.float64))
+    assert single.to_dict() == double.to_dict()
