@@ -260,3 +260,14 @@ def test_written_intercept_is_float64_and_fit_head_names_its_input(tmp_path: Pat
         fit_head(np.ones((3, 2)), ["a", "b"])
     assert str(caught.value) == ("classifier training embeddings: expected 2 rows of vectors, "
                                  "got shape (3, 2)")
+
+
+def test_large_scores_neither_overflow_nor_underflow() -> None:
+    """Each row is shifted by its own maximum: scores of ±1000 give scipy's softmax, not NaN."""
+    steep = ClassificationHead(classes=("a", "b", "c"),
+                               coef=np.array([[1000.0, 0.0], [0.0, 1000.0], [0.0, 0.0]]),
+                               intercept=np.array([0.0, 0.0, -1500.0]))
+    vectors = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    np.testing.assert_allclose(steep.predict_proba(vectors),
+                               softmax(vectors @ steep.coef.T + steep.intercept, axis=1),
+                               atol=1e-12)
