@@ -78,6 +78,27 @@ def _score(results: dict[str, str]) -> str:
             f"{100 * killed / max(1, len(results)):.1f} %")
 
 
+def _fresh(work: Path) -> None:
+    """An empty work folder holding a copy of ``sdk/embedlab``."""
+    if work.exists():
+        shutil.rmtree(work)  # build/mutants is this script's own folder
+    work.mkdir(parents=True)
+    shutil.copytree(ROOT / "sdk" / "embedlab", work / "embedlab",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def _last_verdicts(work: Path, env: dict[str, str]) -> dict[str, str]:
+    """The last run's verdicts in ``work`` (kills kept across reruns in results.json), its
+    stats dropped so mutmut collects them afresh from TESTS' absolute paths (or it would
+    name the new tests through the ``tests`` link)."""
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    saved = work / "results.json"
+    if saved.is_file():
+        verdicts: dict[str, str] = json.loads(saved.read_text(encoding="utf-8"))
+        return verdicts
+    return _results(work, env)
+
+
 def main(modules: list[str], *, survivors: bool = False) -> int:
     """Prepare the work folder (``survivors``: keep the last run's and rerun only the
     mutants it left alive, with the tests ``TESTS`` names now), run mutmut there, print each
@@ -89,28 +110,18 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
     work = WORK / "+".join(m.removeprefix("embedlab/").replace("/", ".") for m in modules)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "EMBEDLAB_STRICT_SKIPS": "1",
            "PYTHONPATH": str(ROOT / "adapters")}
-    names: list[str] = []
     before: dict[str, str] = {}
     if survivors:
         if not (work / "mutants").is_dir():
             print(f"no earlier run in {work}; run without --survivors first", file=sys.stderr)
             return 2
-        # Stats are collected afresh (from TESTS' absolute paths), or mutmut would name the
-        # new tests through the link below.
-        (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
-        saved = work / "results.json"  # the last run's verdicts, kills kept across reruns
-        before = (json.loads(saved.read_text(encoding="utf-8")) if saved.is_file()
-                  else _results(work, env))
-        names = [n for n, s in before.items() if s not in ("killed", "timeout")]
-        if not names:
-            print("no surviving mutants")
-            return 0
+        before = _last_verdicts(work, env)
     else:
-        if work.exists():
-            shutil.rmtree(work)  # build/mutants is this script's own folder
-        work.mkdir(parents=True)
-        shutil.copytree(ROOT / "sdk" / "embedlab", work / "embedlab",
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        _fresh(work)
+    names = [n for n, s in before.items() if s not in ("killed", "timeout")]
+    if survivors and not names:
+        print("no surviving mutants")
+        return 0
     (work / "pyproject.toml").write_text(_config(modules), encoding="utf-8")
     # mutmut names each mutant's tests relative to the repository and runs them from
     # mutants/; without this link pytest finds none of them, and mutmut counts that error as
