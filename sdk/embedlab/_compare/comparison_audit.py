@@ -1,41 +1,40 @@
-"""The label audit inside ``compare()``: audit the train split, retrain without its suspects.
+"""The label audit inside ``compare()``: audit the train split, report and save its suspects.
 
 ``compare`` audits the training split with the baseline train embeddings it already has
 (no extra provider call). The rows to check are placed on the baseline map among their
 nearest test rows, listed in the report, and saved as ``suspects.csv``. With ``clean=True``
 a second custom model is trained without them and scored on the same test split: the
-:class:`CleanCandidate`, kept apart from the custom model so a user sees whether cleaning pays.
+``clean`` run (:mod:`embedlab._compare.running`), kept apart from the custom model so a user
+sees whether cleaning pays.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    import numpy as np
+from .._custom_models import remember_saved
+from .._errors import ConfigurationError, DatasetError
+from .._label_audit import SUSPECTS_CSV, audit_vectors
+from .._visualizer import Marker
 
+if TYPE_CHECKING:
     from .._datasets.dataset import Dataset
     from .._evaluation import Evaluation
-    from .._finetuner import CustomModel, FinetuneConfig, Finetuner
     from .._label_audit import Audit
-    from .._transport.cache import EmbeddingCache
-    from .._visualizer import Marker
-    from .comparison import Comparison
+    from .runs import ComparisonData as Comparison
+    from .runs import ModelRun
 
 __all__ = [
     "CLEAN_MODEL_DIR",
     "MAP_SUSPECTS",
-    "CleanCandidate",
-    "audit_lines",
     "audit_report",
     "audit_summary",
+    "clean_entry",
     "place_suspects",
     "relocate_clean_model",
     "run_audit",
     "save_audit_files",
-    "train_clean_candidate",
 ]
 
 #: Rows to check placed on the baseline map (the worst first); all are in report.json.
@@ -46,41 +45,27 @@ _PLACE_K = 5
 CLEAN_MODEL_DIR = "model-clean"
 
 
-@dataclass
-class CleanCandidate:
-    """The custom model retrained without the rows the audit flags, on the same test split."""
-
-    model: CustomModel
-    evaluation: Evaluation
-    #: Ids of the train rows left out (the audit's suspects).
-    removed: list[str]
-    #: Train rows it was trained on.
-    train_rows: int
-
-    def to_dict(self, custom: Evaluation | None = None) -> dict[str, Any]:
-        """JSON-ready: its metrics, its model, and its deltas against ``custom`` if given."""
-        metrics = self.evaluation.headline()
-        out: dict[str, Any] = {
-            "metrics": {**metrics, "per_class": self.evaluation.per_class},
-            "custom_model": {"id": self.model.id, "method": self.model.method,
-                             "path": CLEAN_MODEL_DIR},
-            "train_rows": self.train_rows,
-            "removed_rows": len(self.removed),
-            "removed_ids": list(self.removed),
-        }
-        if custom is not None:
-            base = custom.headline()
-            out["deltas_vs_custom"] = {k: metrics[k] - base[k] for k in metrics}
-        return out
+def clean_entry(clean: ModelRun, custom: Evaluation) -> dict[str, Any]:
+    """``report.json``'s ``clean_candidate``: its metrics, its model, and its deltas against
+    the custom model's ``custom`` scores."""
+    assert clean.evaluation is not None and clean.custom_model is not None
+    metrics = clean.evaluation.headline()
+    base = custom.headline()
+    return {
+        "metrics": {**metrics, "per_class": clean.evaluation.per_class},
+        "custom_model": {"id": clean.custom_model.id, "method": clean.custom_model.method,
+                         "path": CLEAN_MODEL_DIR},
+        "train_rows": clean.train_rows,
+        "removed_rows": len(clean.removed),
+        "removed_ids": list(clean.removed),
+        "deltas_vs_custom": {k: metrics[k] - base[k] for k in metrics},
+    }
 
 
 def run_audit(train: Dataset, vectors: Any, *, seed: int, embedder: str,
               progress: bool | None) -> tuple[Audit | None, str | None]:
     """The audit of ``train`` with its baseline ``vectors``, or ``None`` and why it could
     not run (a missing extra, a class with one train row): the comparison goes on."""
-    from .._errors import ConfigurationError, DatasetError
-    from .._label_audit import audit_vectors
-
     try:
         return audit_vectors(train, vectors, seed=seed, embedder=embedder,
                              progress=progress), None
@@ -96,8 +81,6 @@ def place_suspects(audit: Audit, train_vectors: Any, test_vectors: Any, test_poi
     import numpy as np
     from sklearn.neighbors import NearestNeighbors
 
-    from .._visualizer import Marker
-
     shown = audit.suspects[:limit]
     points = np.asarray(test_points, dtype=np.float64)
     if not shown or not len(points):
@@ -112,41 +95,10 @@ def place_suspects(audit: Audit, train_vectors: Any, test_vectors: Any, test_poi
             for rank, (s, row) in enumerate(zip(shown, near, strict=True), start=1)]
 
 
-def train_clean_candidate(
-    finetuner: Finetuner, train: Dataset, test: Dataset, audit: Audit, config: FinetuneConfig,
-    *, input_type: str | None, cache: EmbeddingCache | bool | None, progress: bool | None,
-    seed: int, baseline_test: np.ndarray | None = None,
-) -> tuple[CleanCandidate, np.ndarray, np.ndarray]:
-    """Train on ``train`` less the suspects, embed train and test with the new model, and
-    score it with the probe fitted on the kept rows; returns it with its train/test vectors."""
-    from .._classifier import fit_head
-    from .._datasets.dataset import Dataset
-    from .._evaluation import evaluate
-
-    flagged = set(audit.suspect_indices)
-    keep = [i for i in range(len(train)) if i not in flagged]
-    part = train.subset(keep)
-    # Named for what it is, so a check that fails on it does not blame the user's file.
-    kept = Dataset(part.texts, part.labels, ids=part.ids, rows=part.rows, lines=part.lines,
-                   source=f"the train split less its {len(flagged)} rows to check",
-                   name=train.name)
-    model = finetuner.finetune(kept, None, config)
-    vectors = model.embedder().embed([*train.texts, *test.texts], input_type, cache=cache,
-                                     progress=progress)
-    train_x, test_x = vectors[:len(train)], vectors[len(train):]
-    # Like the custom model, it keeps the probe it is scored with as its classifier.
-    model.classifier = fit_head(train_x[keep], kept.labels, seed=seed, input_type=input_type,
-                                fitted_on={"fingerprint": kept.fingerprint})
-    evaluation = evaluate(train_x[keep], kept.labels, test_x, test.labels, seed=seed,
-                          head=model.classifier, baseline_test_vectors=baseline_test)
-    removed = [train.ids[i] for i in sorted(flagged)]
-    return CleanCandidate(model, evaluation, removed, len(kept)), train_x, test_x
-
-
 def audit_report(comparison: Comparison) -> dict[str, Any]:
     """The ``audit`` and ``clean_candidate`` sections of ``report.json`` (empty if off)."""
     out: dict[str, Any] = {}
-    audit: Audit | None = getattr(comparison, "audit", None)
+    audit, clean = comparison.audit, comparison.clean
     if audit is not None:
         section = audit.to_dict()
         marks = comparison.projections[0].suspects if comparison.projections else []
@@ -155,9 +107,8 @@ def audit_report(comparison: Comparison) -> dict[str, Any]:
         out["audit"] = section
     elif comparison.settings.get("audit", {}).get("skipped"):
         out["audit"] = {"skipped": comparison.settings["audit"]["skipped"]}
-    clean: CleanCandidate | None = getattr(comparison, "clean", None)
     if clean is not None:
-        out["clean_candidate"] = clean.to_dict(comparison.evaluations.get("custom"))
+        out["clean_candidate"] = clean_entry(clean, comparison.evaluations["custom"])
     elif comparison.settings.get("audit", {}).get("clean_skipped"):
         out["clean_candidate"] = {"skipped": comparison.settings["audit"]["clean_skipped"]}
     return out
@@ -165,55 +116,31 @@ def audit_report(comparison: Comparison) -> dict[str, Any]:
 
 def save_audit_files(comparison: Comparison, directory: Path) -> list[str]:
     """Write ``suspects.csv`` and the clean candidate's model into the report directory."""
-    from .._label_audit import SUSPECTS_CSV
-
     written = []
-    audit: Audit | None = getattr(comparison, "audit", None)
-    if audit is not None:
-        audit.write_suspects_csv(directory / SUSPECTS_CSV)
+    if comparison.audit is not None:
+        comparison.audit.write_suspects_csv(directory / SUSPECTS_CSV)
         written.append(SUSPECTS_CSV)
-    clean: CleanCandidate | None = getattr(comparison, "clean", None)
-    if clean is not None:
-        clean.model.save(directory / CLEAN_MODEL_DIR, remember=False)
+    if comparison.clean is not None and comparison.clean.custom_model is not None:
+        comparison.clean.custom_model.save(directory / CLEAN_MODEL_DIR, remember=False)
         written.append(f"{CLEAN_MODEL_DIR}/")
     return written
 
 
 def relocate_clean_model(comparison: Comparison, target: Path) -> None:
     """After the report directory is renamed into place, point the clean model's id at it."""
-    from .._custom_models import remember_saved
-
-    clean: CleanCandidate | None = getattr(comparison, "clean", None)
-    if clean is not None:
-        remember_saved(clean.model, target / CLEAN_MODEL_DIR)
+    clean = comparison.clean
+    if clean is not None and clean.custom_model is not None:
+        remember_saved(clean.custom_model, target / CLEAN_MODEL_DIR)
 
 
 def audit_summary(comparison: Comparison) -> dict[str, Any]:
     """The audit's headline for ``compare --json``: rows to check, clean candidate metrics."""
     out: dict[str, Any] = {}
-    audit: Audit | None = getattr(comparison, "audit", None)
+    audit, clean = comparison.audit, comparison.clean
     if audit is not None:
         out["rows_to_check"] = len(audit.suspects)
         out["overlapping_classes"] = len(audit.overlaps)
-    clean: CleanCandidate | None = getattr(comparison, "clean", None)
-    if clean is not None:
-        out["clean_candidate"] = {"custom_model": clean.model.id,
+    if clean is not None and clean.custom_model and clean.evaluation:
+        out["clean_candidate"] = {"custom_model": clean.custom_model.id,
                                   "metrics": clean.evaluation.headline()}
     return out
-
-
-def audit_lines(comparison: Comparison, saved: Path) -> list[str]:
-    """What ``embedlab compare`` prints about the audit after the metrics table."""
-    lines = []
-    audit: Audit | None = getattr(comparison, "audit", None)
-    if audit is not None:
-        lines.append(f"label audit: {len(audit.suspects)} of {audit.rows} train rows to check, "
-                     f"{len(audit.overlaps)} overlapping class pair(s) "
-                     f"(see {saved / 'suspects.csv'})")
-    clean: CleanCandidate | None = getattr(comparison, "clean", None)
-    custom = comparison.evaluations.get("custom")
-    if clean is not None and custom is not None:
-        before, after = custom.f1_macro, clean.evaluation.f1_macro
-        lines.append(f"without those rows: macro F1 {before:.4f} → {after:.4f} "
-                     f"({clean.model.id}, saved in {saved / CLEAN_MODEL_DIR})")
-    return lines

@@ -14,10 +14,11 @@ from .._meaning import MEANING_NAMES
 
 if TYPE_CHECKING:
     from .._evaluation import Evaluation
-    from .comparison import Comparison
+    from .runs import ComparisonData as Comparison
+    from .runs import ModelRun
 
-__all__ = ["LEADERBOARD_COLUMNS", "best_rows", "confusion_changes", "leaderboard_rows",
-           "per_class_f1"]
+__all__ = ["LEADERBOARD_COLUMNS", "best_rows", "candidate_entry", "candidates_report",
+           "confusion_changes", "leaderboard_rows", "model_path", "per_class_f1"]
 
 #: Numeric columns of a leaderboard row, beside the seven metrics.
 LEADERBOARD_COLUMNS: tuple[str, ...] = (*METRIC_NAMES, *MEANING_NAMES, "train_seconds",
@@ -27,62 +28,46 @@ PAIRS_SHOWN = 8
 
 
 def _dimension(vectors: Any) -> int | None:
-    shape = getattr(vectors, "shape", None)
-    return int(shape[1]) if shape is not None and len(shape) == 2 else None
+    """The vectors' width (``None`` without vectors: a failed run)."""
+    return int(vectors.shape[1]) if vectors is not None and vectors.ndim == 2 else None
 
 
 def leaderboard_rows(comparison: Comparison) -> list[dict[str, Any]]:
-    """One row per baseline and per custom model (the clean candidate too; failed candidates
+    """One row per baseline and per custom model (the clean model too; failed candidates
     with their error and no metrics), for tables and ``pandas.DataFrame``."""
     rows: list[dict[str, Any]] = []
-    baselines = list(getattr(comparison, "baselines", []) or [])
-    candidates = list(getattr(comparison, "candidates", []) or [])
-    if not baselines:  # a Comparison built by hand: its one baseline and custom model
-        for kind, model in (("baseline", comparison.baseline_model),
-                            ("custom", comparison.custom_model.id)):
-            evaluation = comparison.evaluations.get(kind)
-            rows.append(_row(kind, model, comparison.provider,
-                             comparison.custom_model.method if kind == "custom" else None,
-                             evaluation, comparison.embeddings.get(f"{kind}_test")))
-        return rows
-    for base in baselines:
-        rows.append(_row("baseline", base.name, base.provider, None, base.evaluation,
-                         base.vectors.get("test"), calls=base.calls, texts=base.texts,
-                         status="ok" if base.error is None else "failed", error=base.error,
-                         seconds=None, candidate=f"{base.spec} · baseline"))
-        for cand in candidates:
-            if cand.baseline is not base:
-                continue
-            custom_id = cand.custom_model.id if cand.custom_model is not None else None
-            rows.append(_row("custom", custom_id, cand.provider, cand.method, cand.evaluation,
-                             cand.vectors.get("test"), calls=cand.calls, texts=cand.texts,
-                             status=cand.status, error=cand.error,
-                             seconds=cand.timings.get("finetune"),
-                             candidate=cand.label))
-            rows[-1]["reused"] = cand.reused  # trained before: nothing was trained or sent
-    clean = getattr(comparison, "clean", None)
-    if clean is not None:
-        rows.append(_row("clean", clean.model.id, comparison.provider, clean.model.method,
-                         clean.evaluation, comparison.embeddings.get("clean_test"),
-                         candidate=f"{comparison.provider} · {clean.model.method} · clean"))
+    for base in comparison.baselines:
+        rows.append(_row(base, comparison.provider, calls=base.calls, texts=base.texts,
+                         seconds=None))
+        for cand in comparison.candidates:
+            if cand.baseline is base:
+                rows.append(_row(cand, cand.provider, calls=cand.calls, texts=cand.texts,
+                                 seconds=cand.timings.get("finetune")))
+                rows[-1]["reused"] = cand.reused  # trained before: nothing was trained or sent
+    if comparison.clean is not None:
+        rows.append(_row(comparison.clean, comparison.provider, calls=None, texts=None,
+                         seconds=None))
     return rows
 
 
-def _row(kind: str, model: str | None, provider: str, method: str | None,
-         evaluation: Evaluation | None, vectors: Any, *, calls: int | None = None,
-         texts: int | None = None, status: str = "ok", error: str | None = None,
-         seconds: float | None = None, candidate: str | None = None) -> dict[str, Any]:
+def _row(run: ModelRun, provider: str, *, calls: int | None, texts: int | None,
+         seconds: float | None) -> dict[str, Any]:
+    evaluation = run.evaluation
     metrics: dict[str, float | None] = ({**evaluation.headline(), **evaluation.meaning()}
                                         if evaluation is not None else {})
+    kind = "custom" if run.role == "custom" else run.role
     row: dict[str, Any] = {
-        "kind": kind, "candidate": candidate or f"{provider} · baseline", "model": model,
-        "provider": provider, "method": method, "status": status,
+        "kind": kind, "candidate": run.label,
+        "model": run.name if run.role == "baseline" else
+        (run.custom_model.id if run.custom_model is not None else None),
+        "provider": run.provider if run.role != "clean" else provider, "method": run.method,
+        "status": "ok" if run.role == "baseline" and run.error is None else run.status,
         **{name: metrics.get(name) for name in (*METRIC_NAMES, *MEANING_NAMES)},
         "train_seconds": seconds, "embedding_calls": calls, "texts_sent": texts,
-        "dimension": _dimension(vectors),
+        "dimension": _dimension(run.vectors.get("test")),
     }
-    if error is not None:
-        row["error"] = error
+    if run.error is not None:
+        row["error"] = run.error
     return row
 
 
@@ -138,48 +123,65 @@ def confusion_changes(baseline: Evaluation, custom: Evaluation,
     return {"stopped": stopped[:limit], "started": started[:limit]}
 
 
-def model_path(comparison: Comparison, candidate: Any) -> str | None:
+def model_path(comparison: Comparison, candidate: ModelRun) -> str | None:
     """Where a candidate's custom model is saved inside the report directory."""
     if candidate.custom_model is None or not candidate.ok:
         return None
-    if candidate.custom_model is comparison.custom_model:
+    if candidate is comparison.primary:
         return "model"
     return f"models/{candidate.key}"
+
+
+def candidate_entry(cand: ModelRun, model_path: str | None) -> dict[str, Any]:
+    """One entry of ``report.json``'s ``candidates``."""
+    base = cand.baseline
+    assert base is not None
+    out: dict[str, Any] = {
+        "provider": cand.provider,
+        "baseline_model": base.name,
+        "method": cand.method,
+        "status": cand.status,
+        "custom_model": ({"id": cand.custom_model.id, "path": model_path}
+                         if cand.custom_model is not None else None),
+        "timings": dict(cand.timings),
+        "reused": cand.reused,
+        "classifier_calibration": dict(cand.calibration),
+        "embedding_calls": cand.calls,
+        "texts_sent": cand.texts,
+        "baseline_embedding_calls": base.calls,
+        "baseline_texts_sent": base.texts,
+    }
+    if cand.error is not None:
+        out["error"] = cand.error
+    metrics: dict[str, Any] = {}
+    if base.evaluation is not None:
+        metrics["baseline"] = base.evaluation.headline()
+    if cand.evaluation is not None:
+        metrics["custom"] = cand.evaluation.headline()
+    out["metrics"] = metrics
+    if cand.evaluation is not None and base.evaluation is not None:
+        out["confusion_changes"] = confusion_changes(base.evaluation, cand.evaluation)
+    return out
 
 
 def candidates_report(comparison: Comparison) -> dict[str, Any]:
     """``report.json``'s ``split``, ``candidates``, ``leaderboard``, ``per_class_f1`` and
     ``skipped`` sections."""
     out: dict[str, Any] = {}
-    split = getattr(comparison, "split", None)
-    if split is not None:
-        out["split"] = split.to_dict()
-    candidates = list(getattr(comparison, "candidates", []) or [])
-    entries = []
-    for cand in candidates:
-        entry = cand.to_dict(model_path(comparison, cand))
-        if cand.evaluation is not None and cand.baseline.evaluation is not None:
-            entry["confusion_changes"] = confusion_changes(cand.baseline.evaluation,
-                                                           cand.evaluation)
-        entries.append(entry)
-    if entries:
-        out["candidates"] = entries
+    if comparison.split is not None:
+        out["split"] = comparison.split.to_dict()
+    out["candidates"] = [candidate_entry(c, model_path(comparison, c))
+                         for c in comparison.candidates]
     out["leaderboard"] = leaderboard_rows(comparison)
     columns: dict[str, Evaluation | None] = {}
-    if candidates:
-        for base in comparison.baselines:
-            columns[f"{base.spec} · baseline"] = base.evaluation
-            for cand in candidates:
-                if cand.baseline is base:
-                    columns[cand.label] = cand.evaluation
-    else:
-        columns = {"baseline": comparison.evaluations.get("baseline"),
-                   "custom": comparison.evaluations.get("custom")}
-    clean = getattr(comparison, "clean", None)
-    if clean is not None:
-        columns[f"{comparison.provider} · {clean.model.method} · clean"] = clean.evaluation
+    for base in comparison.baselines:
+        columns[base.label] = base.evaluation
+        for cand in comparison.candidates:
+            if cand.baseline is base:
+                columns[cand.label] = cand.evaluation
+    if comparison.clean is not None:
+        columns[comparison.clean.label] = comparison.clean.evaluation
     out["per_class_f1"] = {"columns": list(columns), "classes": per_class_f1(columns)}
-    skipped = list(getattr(comparison, "skipped", []) or [])
-    if skipped:
-        out["skipped"] = skipped
+    if comparison.skipped:
+        out["skipped"] = list(comparison.skipped)
     return out

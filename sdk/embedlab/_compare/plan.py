@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._datasets.splits import make_splits
+from .candidates import as_list, expand_candidates
+from .options import CompareOptions
+
 if TYPE_CHECKING:
     from .._datasets.dataset import Dataset
 
@@ -157,37 +161,36 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
                     max_steps: int | None = None,
                     embedder_options: dict[str, Any] | None = None,
                     audit: bool = True, clean: bool = False, test: Dataset | None = None,
-                    validation: Dataset | None = None, estimate: bool = True
-                    ) -> ComparisonPlan:
+                    validation: Dataset | None = None, estimate: bool = True,
+                    options: CompareOptions | None = None) -> ComparisonPlan:
     """Validate ``dataset`` and count the work ``compare`` would do; raises on bad data.
 
-    With ``estimate``, a finetuner that can (the local one) times a few training steps on
-    this machine to estimate its training time; nothing else is embedded or trained."""
-    from .._datasets.splits import make_splits
-    from .._errors import ConfigurationError
-    from .._finetuner import FinetuneConfig
-    from .candidates import as_list, expand_candidates
-
-    if clean and not audit:
-        raise ConfigurationError("--clean trains without the rows the label audit flags: it "
-                                 "needs the audit; drop --no-audit")
-    baselines, candidates, skipped = expand_candidates(as_list(provider), as_list(method),
-                                                       baseline_model, embedder_options, None)
-    report = dataset.validate(test_size=None if test is not None else test_size)
+    ``options`` (the CLI's :class:`CompareOptions`, the very object ``compare`` then runs
+    with) replaces the keywords it holds. With ``estimate``, a finetuner that can (the local
+    one) times a few training steps on this machine to estimate its training time; nothing
+    else is embedded or trained."""
+    opts = options or CompareOptions.build(
+        seed=seed, epochs=epochs, batch_size=batch_size, max_steps=max_steps,
+        baseline_model=baseline_model, method=method, test_size=test_size,
+        embedder_options=embedder_options, audit=audit, clean=clean)
+    baselines, candidates, skipped = expand_candidates(
+        as_list(provider), as_list(opts.method), opts.baseline_model, opts.embedder_options,
+        opts.finetuner_options)
+    report = dataset.validate(test_size=None if test is not None else opts.test_size)
     report.raise_for_errors()
+    config = opts.finetune
     train, _, test, info = make_splits(dataset, test=test, validation=validation,
-                                       test_size=test_size, seed=seed)
-    config = FinetuneConfig(seed=seed, epochs=epochs, batch_size=batch_size,
-                            max_steps=max_steps)
+                                       test_size=opts.test_size, seed=config.seed)
     # The finetuners' own policy: the rows they would hold out for early stopping.
     _, held_out, _ = config.validation_split(train, validation)
-    embedder, finetuner = baselines[0].embedder.inner, candidates[0].finetuner
+    embedder, method = baselines[0].embedder.inner, candidates[0].method or ""
     texts = list(dict.fromkeys([*train.texts, *test.texts]))
     distinct = len(texts)
     batches = math.ceil(distinct / max(1, embedder.max_batch_size))
     planned = []
     for cand in candidates:
-        inner = cand.baseline.embedder.inner
+        assert cand.finetuner is not None
+        inner = cand.embedder.inner
         first = next(c for c in candidates if c.baseline is cand.baseline) is cand
         # Passes over the texts: the baseline (once per provider), then the custom model's
         # own (an adapter reuses the baseline's vectors).
@@ -199,8 +202,8 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
                         "embeds_baseline": first,
                         "training_estimate": (cand.finetuner.estimate(train, validation, config)
                                               if estimate else None)})
-    training = {k: v for k, v in {"epochs": epochs, "batch_size": batch_size,
-                                  "max_steps": max_steps}.items() if v is not None}
+    training = {k: v for k, v in {"epochs": config.epochs, "batch_size": config.batch_size,
+                                  "max_steps": config.max_steps}.items() if v is not None}
     return ComparisonPlan(
         dataset=dataset.source or dataset.name,
         rows=len(dataset),
@@ -211,14 +214,14 @@ def plan_comparison(dataset: Dataset, provider: str | Sequence[str], *, out: str
         baseline_model=embedder.name,
         max_batch_size=embedder.max_batch_size,
         baseline_batches=batches,
-        method=finetuner.method,
-        custom_batches=0 if finetuner.method == "adapter" else batches,
-        local=all(c.baseline.embedder.inner.runs_locally for c in candidates),
+        method=method,
+        custom_batches=0 if method == "adapter" else batches,
+        local=all(c.embedder.inner.runs_locally for c in candidates),
         out=str(Path(out).expanduser()),
         warnings=[i.message for i in report.warnings],
         training=training,
-        audit=audit,
-        clean=clean,
+        audit=opts.audit,
+        clean=opts.clean,
         test_source=info.source,
         validation_rows=info.validation,
         held_out_rows=len(held_out) if validation is None and held_out is not None else 0,

@@ -21,9 +21,22 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._custom_models import remember_saved
+from .._errors import ConfigurationError
+from .._lookup import get_visualizer
+from .._lookup import visualizers as registered
+from .._manifest import check_output_dir as check_dir
+from .._manifest import staged_output
+from .._plugins import get_registry
+from .._version import __version__
+from .comparison_audit import audit_report, relocate_clean_model, save_audit_files
+from .leaderboard import candidates_report, model_path
+from .projection import REQUIRES
+from .steps import StepLog
+
 if TYPE_CHECKING:
-    from .comparison import Comparison
-    from .steps import StepLog
+    from .runs import ComparisonData as Comparison
+    from .runs import ModelRun
 
 __all__ = ["REPORT_JSON", "build_report", "check_output_dir", "check_requirements",
            "collect_versions", "write_report"]
@@ -62,8 +75,6 @@ def _provider_distributions(provider: str) -> list[str]:
     """The distributions a provider runs on, read from its registration (no provider is named
     here): those shipping the modules it ``requires``, its plugin's distribution, and what
     that distribution requires for the extra named after the provider."""
-    from .._plugins import get_registry
-
     registry = get_registry()
     owners = metadata.packages_distributions()
     out: list[str] = []
@@ -79,8 +90,6 @@ def _provider_distributions(provider: str) -> list[str]:
 
 def collect_versions(provider: str | None = None) -> dict[str, str]:
     """Versions of embedlab, Python and the libraries the run used (for reproducing it)."""
-    from .._version import __version__
-
     out = {"embedlab": __version__, "python": platform.python_version()}
     for dist in (*_ALWAYS, *(_provider_distributions(provider) if provider else ())):
         if _normal(dist) in {_normal(name) for name in out}:
@@ -111,10 +120,6 @@ def check_requirements(*, projection: str | None = "umap",
     command that installs it and the way around it. Unknown names are left to the steps that
     use them, which say what exists.
     """
-    from .._errors import ConfigurationError
-    from .._lookup import visualizers as registered
-    from .projection import REQUIRES
-
     needs: list[str] = []
     installs: list[str] = []
     method = (projection or "").lower()
@@ -165,11 +170,11 @@ def _highlights(comparison: Comparison) -> list[dict[str, Any]]:
     return list(out.values())
 
 
-def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> dict[str, Any]:
-    """The content of ``report.json`` for ``comparison``."""
-    from .comparison_audit import audit_report
-    from .leaderboard import candidates_report
-
+def build_report(comparison: Comparison, *, artifacts: Sequence[str] = (),
+                 timings: dict[str, float] | None = None,
+                 artifact_errors: dict[str, str] | None = None) -> dict[str, Any]:
+    """The content of ``report.json`` for ``comparison`` (``timings``: the run's, with the
+    saving steps; ``artifact_errors``: the visualizers that failed while saving)."""
     data = comparison.dataset
     custom = comparison.custom_model
     metrics: dict[str, Any] = {}
@@ -206,16 +211,14 @@ def build_report(comparison: Comparison, *, artifacts: Sequence[str] = ()) -> di
             "base_model": custom.base_model,
             "path": "model",
             "training_metrics": custom.metrics,
-            "classifier_calibration": next(
-                (dict(c.calibration) for c in comparison.candidates
-                 if c.custom_model is custom and c.calibration), None),
+            "classifier_calibration": dict(comparison.primary.calibration) or None,
         },
         "settings": comparison.settings,
-        "timings": comparison.timings,
+        "timings": comparison.timings if timings is None else timings,
         "versions": comparison.versions,
         "highlights": _highlights(comparison),
         "artifacts": list(artifacts),
-        "artifact_errors": dict(getattr(comparison, "artifact_errors", {})),
+        "artifact_errors": dict(artifact_errors or {}),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     report.update(audit_report(comparison))  # the label audit and the clean candidate
@@ -244,9 +247,7 @@ def _save_embeddings(comparison: Comparison, directory: Path) -> list[str]:
 
 def check_output_dir(target: Path, *, overwrite: bool = False) -> None:
     """Refuse a directory embedlab may not write a report into (see :mod:`embedlab._manifest`)."""
-    from .._manifest import check_output_dir as check
-
-    check(target, overwrite=overwrite, what="report")
+    check_dir(target, overwrite=overwrite, what="report")
 
 
 def write_report(comparison: Comparison, path: str | Path, *,
@@ -258,16 +259,11 @@ def write_report(comparison: Comparison, path: str | Path, *,
     embedlab did not write is refused. A visualizer that fails is named with its error in
     ``report.json``'s ``artifact_errors`` and the rest of the report is still saved.
     """
-    from .._custom_models import remember_saved
-    from .._lookup import get_visualizer
-    from .._manifest import staged_output
-    from .comparison_audit import relocate_clean_model, save_audit_files
-    from .steps import StepLog
-
     log = steps or StepLog(2, quiet=True)
     target = Path(path).expanduser().absolute()
     with staged_output(target, overwrite=overwrite, what="report") as tmp:
         artifacts: list[str] = []
+        errors: dict[str, str] = {}
         with log.step("render maps and report", "render"):
             context = build_report(comparison)
             for name in visualizers:
@@ -275,7 +271,7 @@ def write_report(comparison: Comparison, path: str | Path, *,
                     files = get_visualizer(name).render(
                         comparison.projections, tmp, title=comparison.title, context=context)
                 except Exception as exc:  # one artifact failing never loses the run
-                    comparison.artifact_errors[name] = f"{type(exc).__name__}: {exc}"
+                    errors[name] = f"{type(exc).__name__}: {exc}"
                     log.say(f"warning: the {name} artifact failed and was not saved: "
                             f"{type(exc).__name__}: {exc}")
                     continue
@@ -287,9 +283,9 @@ def write_report(comparison: Comparison, path: str | Path, *,
             artifacts.append("model/")
             artifacts += save_audit_files(comparison, tmp)
             artifacts += _save_other_models(comparison, tmp)
-            timings = {**comparison.timings, **log.timings}
-            comparison.timings = timings
-            report = build_report(comparison, artifacts=[*artifacts, REPORT_JSON])
+            report = build_report(comparison, artifacts=[*artifacts, REPORT_JSON],
+                                  timings={**comparison.timings, **log.timings},
+                                  artifact_errors=errors)
             with (tmp / REPORT_JSON).open("w", encoding="utf-8") as fh:
                 json.dump(report, fh, indent=2, allow_nan=False)
                 fh.flush()
@@ -298,16 +294,15 @@ def write_report(comparison: Comparison, path: str | Path, *,
     remember_saved(comparison.custom_model, target / "model")
     relocate_clean_model(comparison, target)
     for cand, where in _other_models(comparison):
+        assert cand.custom_model is not None
         remember_saved(cand.custom_model, target / where)
     return target
 
 
-def _other_models(comparison: Comparison) -> list[tuple[Any, str]]:
+def _other_models(comparison: Comparison) -> list[tuple[ModelRun, str]]:
     """The candidates' custom models other than ``model/``, with their place in the report."""
-    from .leaderboard import model_path
-
     out = []
-    for cand in getattr(comparison, "candidates", []) or []:
+    for cand in comparison.candidates:
         where = model_path(comparison, cand)
         if where is not None and where != "model":
             out.append((cand, where))
@@ -318,6 +313,7 @@ def _save_other_models(comparison: Comparison, directory: Path) -> list[str]:
     """Save every other candidate's custom model under ``models/``."""
     written = []
     for cand, where in _other_models(comparison):
+        assert cand.custom_model is not None
         cand.custom_model.save(directory / where, remember=False)
         written.append(f"{where}/")
     return written

@@ -98,10 +98,12 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
     Writes OUT/report.html, report.json, comparison.png, the embeddings and the custom model.
     """
     from .._compare.comparison import DEFAULT_VISUALIZERS, compare, load_comparison_inputs
-    from .._compare.comparison_audit import audit_lines, audit_summary
-    from .._compare.report import check_output_dir, check_requirements
+    from .._compare.comparison_audit import audit_summary
+    from .._compare.options import CompareOptions
+    from .._compare.report import REPORT_JSON, check_output_dir, check_requirements
     from .._compare.steps import StepLog
     from .._datasets.sample import sample_dataset_path
+    from ._audit_lines import audit_lines
 
     provider: str | list[str] = list(providers) if len(providers) > 1 else providers[0]
     method: str | list[str] | None = (list(methods) if len(methods) > 1
@@ -124,6 +126,13 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                      *(_read_rows(str(highlight_file), text_column, None, encoding, True)[1]
                        if highlight_file is not None else [])]
 
+    options = CompareOptions.build(
+        seed=seed, input_type=input_type, progress=False if quiet else None, epochs=epochs,
+        batch_size=batch_size, learning_rate=learning_rate, max_steps=max_steps,
+        time_budget=time_budget, keep=keep, baseline_model=baseline_model, method=method,
+        test_size=test_size, projection=projection, highlight=highlight,
+        audit=not no_audit, clean=clean, retrain=retrain, text_column=text_column,
+        label_column=label_column, encoding=encoding)
     if dry_run:
         from .._compare.plan import plan_comparison
 
@@ -131,11 +140,8 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                                              validation=validation_file,
                                              text_column=text_column,
                                              label_column=label_column, encoding=encoding)
-        plan = plan_comparison(data, provider, out=out_dir, baseline_model=baseline_model,
-                               method=method, test_size=test_size, seed=seed, epochs=epochs,
-                               batch_size=batch_size, max_steps=max_steps,
-                               audit=not no_audit, clean=clean, test=given.get("test"),
-                               validation=given.get("validation"),
+        plan = plan_comparison(data, provider, out=out_dir, options=options,
+                               test=given.get("test"), validation=given.get("validation"),
                                estimate=not no_estimate)
         if as_json:
             click.echo(json.dumps(plan.to_dict(), indent=2))
@@ -145,19 +151,13 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
                 click.echo(f"  {line}")
         return
 
-    steps = StepLog(10 + int(not no_audit) + int(clean), quiet=quiet)
-    result = compare(dataset, provider, baseline_model=baseline_model, method=method,
-                     test=test_file, validation=validation_file, test_size=test_size,
-                     seed=seed, input_type=input_type,
-                     projection=projection, epochs=epochs, batch_size=batch_size,
-                     learning_rate=learning_rate, max_steps=max_steps,
-                     time_budget=time_budget, keep=keep,
-                     text_column=text_column, label_column=label_column, encoding=encoding,
+    steps = StepLog(options.steps(saving=True), quiet=quiet)
+    result = compare(dataset, provider, test=test_file, validation=validation_file,
                      cache=False if no_cache else None, progress=False if quiet else None,
-                     steps=steps, highlight=highlight, audit=not no_audit, clean=clean,
-                     retrain=retrain)
+                     steps=steps, options=options)
     saved = result.save(out_dir, steps=steps, overwrite=overwrite)
-    for name, error in result.artifact_errors.items():
+    report = json.loads((saved / REPORT_JSON).read_text(encoding="utf-8"))
+    for name, error in report["artifact_errors"].items():
         click.secho(f"warning: the {name} artifact was not saved: {error}", fg="yellow",
                     err=True)
     if as_json:

@@ -62,7 +62,7 @@ def _map_groups(projections: Sequence[Projection], classes: Sequence[str],
     index = {name: i for i, name in enumerate(classes)}
     groups: dict[str, list[Projection]] = {}
     for projection in projections:
-        groups.setdefault(getattr(projection, "group", "") or "", []).append(projection)
+        groups.setdefault(projection.group or "", []).append(projection)
     return [{"heading": group if len(groups) > 1 else "",
              "maps": [map_view(p, colors, index, uid, _sections.fmt) for p in members]}
             for group, members in groups.items()]

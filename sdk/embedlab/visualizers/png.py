@@ -52,7 +52,7 @@ def _layout(projections: Sequence[Projection]) -> list[list[Projection]]:
     """Rows of maps: one row per group (a provider's baseline and its custom models)."""
     rows: dict[str, list[Projection]] = {}
     for projection in projections:
-        rows.setdefault(getattr(projection, "group", "") or "", []).append(projection)
+        rows.setdefault(projection.group or "", []).append(projection)
     return list(rows.values())
 
 
