@@ -46,7 +46,10 @@ __all__ = [
     "load_jsonl",
     "load_parquet",
     "load_records",
+    "load_texts",
     "load_tsv",
+    "loader_suffixes",
+    "longest_suffix",
 ]
 
 DUPLICATE_POLICIES = ("keep", "drop", "error")
@@ -82,9 +85,7 @@ def check_path(path: Path) -> None:
         raise DatasetError(f"{path}: no such file{near}; check the path (relative paths "
                            f"start at {Path.cwd()})")
     if path.is_dir():
-        from .._plugins import get_registry
-
-        suffixes = tuple(s for e in get_registry().of("dataset_loader") for s in e.suffixes)
+        suffixes = tuple(loader_suffixes())
         inside = sorted(p.name for p in path.iterdir() if p.name.lower().endswith(suffixes))
         listed = f" (it holds {listing(inside, limit=5)})" if inside else ""
         raise DatasetError(f"{path}: is a directory{listed}; give the path of one data file")
@@ -328,28 +329,45 @@ def _is_dataframe(value: Any) -> bool:
     return pandas is not None and isinstance(value, pandas.DataFrame)
 
 
+def loader_suffixes() -> dict[str, str]:
+    """Every file suffix a registered loader (built-in or a plugin's) reads -> its name (the
+    first registered, when two claim one suffix)."""
+    from .._plugins import get_registry
+
+    found: dict[str, str] = {}
+    for entry in get_registry().of("dataset_loader"):
+        for suffix in entry.suffixes:
+            found.setdefault(suffix, entry.name)
+    return found
+
+
+def longest_suffix(path: Path, suffixes: Iterable[str]) -> str | None:
+    """The longest of ``suffixes`` that ends the file name (``.pipes.txt`` over ``.txt``)."""
+    lowered = path.name.lower()
+    return max((s for s in suffixes if lowered.endswith(s)), key=len, default=None)
+
+
 def _loader_for(path: Path, format: str | None) -> Any:
     """The registered loader named ``format``, else the one whose suffix ends the file name."""
     from .._plugins import get_registry
 
-    entries = get_registry().of("dataset_loader")
+    entries = {e.name: e for e in get_registry().of("dataset_loader")}
     if format is not None:
-        found = [e for e in entries if e.name == format.lower().lstrip(".")]
-        if not found:
-            names = ", ".join(sorted(e.name for e in entries))
-            raise DatasetError(f"{path}: unknown format {format!r}; the formats are {names}")
-        entry = found[0]
+        name = format.lower().lstrip(".")
+        if name not in entries:
+            raise DatasetError(f"{path}: unknown format {format!r}; the formats are "
+                               f"{', '.join(sorted(entries))}")
     else:
-        lowered = path.name.lower()
-        matches = [(len(s), e) for e in entries for s in e.suffixes if lowered.endswith(s)]
-        if not matches:
-            suffixes = ", ".join(sorted({s for e in entries for s in e.suffixes}))
+        by_suffix = loader_suffixes()
+        suffix = longest_suffix(path, by_suffix)
+        if suffix is None:
             raise DatasetError(
                 f"{path}: unsupported file type {path.suffix or '(no suffix)'!r}; the "
-                f"supported suffixes are {suffixes}. Rename the file to its format's suffix "
-                f'(e.g. {path.stem}.csv); from Python, load_dataset(path, format="csv") '
-                "also works")
-        entry = max(matches, key=lambda m: m[0])[1]
+                f"supported suffixes are {', '.join(sorted(by_suffix))}. Rename the file to "
+                f"its format's suffix (e.g. {path.stem}.csv); from Python, "
+                'load_dataset(path, format="csv") also works')
+        name = by_suffix[suffix]
+    entry = entries[name]
     missing = entry.missing()
     if missing:
         install = entry.install or f"pip install {' '.join(missing)}"
@@ -367,6 +385,17 @@ def _load_file(path: Path, format: str | None, options: dict[str, Any]) -> Datas
         raise PluginError(f"dataset loader {entry.name!r} (plugin {entry.plugin}) returned "
                           f"{type(dataset).__name__}, not a Dataset")
     return dataset
+
+
+def load_texts(path: str | os.PathLike[str], *, format: str | None = None,
+               text_column: str = "text", id_column: str | None = None,
+               encoding: str = "utf-8") -> Dataset:
+    """The text (and id) column of a file in any registered format, through its loader, for
+    the commands that need no labels: the label is read from the text column, so a file
+    without one loads."""
+    return _load_file(Path(path).expanduser(), format, {
+        "text_column": text_column, "label_column": text_column, "id_column": id_column,
+        "encoding": encoding})
 
 
 def load_dataset(source: Any, *, format: str | None = None, text_column: str = "text",

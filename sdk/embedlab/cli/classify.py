@@ -12,6 +12,7 @@ import click
 
 from .._atomic import atomic_open
 from .._embedder import INPUT_TYPES
+from ..corpus.texts import read_texts
 from ._display import csv_cell, terminal_json, terminal_text
 from ._errors import reports_errors
 from ._options import argument_texts, encoding_option, invalid_text_option
@@ -50,7 +51,8 @@ def _write(predictions: Sequence[Prediction], out: Path) -> None:
               help="A custom model's id or directory (its own classifier), or any model "
                    "(local, provider:model) with --examples.")
 @click.option("--file", "-f", "file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Read texts from a .txt file (one a line) or a CSV/TSV column.")
+              default=None, help="Read texts from a .txt file (one a line) or a column of a CSV, "
+                                  "TSV, JSONL, JSON, Parquet or plugin-format file.")
 @click.option("--examples", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Labelled examples (text,label file): fit a classifier on them instead "
                    "of the model's own; needed for base models.")
@@ -88,7 +90,6 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
     from .._classification import classify
     from .._errors import ConfigurationError
     from ._outputs import check_out_file
-    from .embed import _read_rows
 
     if out is not None:
         if out.suffix.lower() not in {".jsonl", ".csv"}:
@@ -98,7 +99,8 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
     if texts and file is not None:
         raise ConfigurationError("give texts as arguments or --file, not both")
     items = argument_texts(texts, invalid_text) if texts else (
-        _read_rows(str(file), text_column, None, encoding, False, skip_blank_option=False)[1]
+        read_texts(file, text_column=text_column, encoding=encoding,
+                   suggest_skip_blank=False)[1]
         if file is not None else [])
     if not items:
         raise ConfigurationError("nothing to classify: give texts as arguments or --file")
