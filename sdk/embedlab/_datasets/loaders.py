@@ -18,7 +18,8 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,16 +60,6 @@ DUPLICATE_POLICIES = ("keep", "drop", "error")
 def build_dataset(rows: Iterable[RawRow], *, source: str, name: str | None = None) -> Dataset:
     """Turn ``(text, label, id, row, line)`` tuples into a Dataset; raise if there are none."""
     return Dataset(**dataset_fields(rows, source=source, name=name))
-
-
-def _from_mappings(records: Iterable[tuple[int, int | None, Any]], *, source: str,
-                   name: str | None, text_column: str, label_column: str,
-                   id_column: str | None) -> Dataset:
-    """Rows from ``(row, line, mapping)``: a key absent from one record is kept as ``""``."""
-    return build_dataset(
-        rows_from_mappings(records, source=source, text_column=text_column,
-                           label_column=label_column, id_column=id_column),
-        source=source, name=name)
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -215,12 +206,49 @@ def load_jsonl(path: str | os.PathLike[str], *, text_column: str = "text",
                encoding: str = "utf-8", **options: Any) -> Dataset:
     """JSON Lines: one object per line; blank lines are skipped; ``3`` as a label is ``"3"``."""
     _no_extra("jsonl", options)
-    path = Path(path)
+    return _load_objects(Path(path), _jsonl_objects, encoding,
+                         _Columns(text_column, label_column, id_column))
+
+
+def load_json(path: str | os.PathLike[str], *, text_column: str = "text",
+              label_column: str = "label", id_column: str | None = None,
+              encoding: str = "utf-8", **options: Any) -> Dataset:
+    """A JSON file holding one array of objects."""
+    _no_extra("json", options)
+    return _load_objects(Path(path), _json_objects, encoding,
+                         _Columns(text_column, label_column, id_column))
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The columns a loader reads: text, label and (optionally) id."""
+
+    text: str
+    label: str
+    id: str | None
+
+
+#: ``(1-based data row, 1-based line or None, the parsed object)`` of a JSON file.
+_Objects = list[tuple[int, int | None, Any]]
+
+
+def _load_objects(path: Path, parse: Callable[[str, str, _Columns], _Objects], encoding: str,
+                  columns: _Columns) -> Dataset:
+    """What both JSON loaders do: decode the file, ``parse`` its objects (``source`` names
+    the file in errors), and turn them into rows (a key absent from one object is ``""``)."""
     source = str(path)
-    records: list[tuple[int, int | None, Any]] = []
+    records = parse(_read_text(path, encoding), source, columns)
+    return build_dataset(
+        rows_from_mappings(records, source=source, text_column=columns.text,
+                           label_column=columns.label, id_column=columns.id),
+        source=source, name=path.name)
+
+
+def _jsonl_objects(text: str, source: str, columns: _Columns) -> _Objects:
+    """One object per non-blank line; every line that is not valid JSON is named at once."""
+    records: _Objects = []
     bad: list[str] = []
-    text = _read_text(path, encoding)
-    with _progress(text, path) as bar:
+    with _progress(text, Path(source)) as bar:
         for number, raw in enumerate(text.split("\n"), start=1):
             if not number % _STEP:
                 bar.update(_STEP)
@@ -233,32 +261,24 @@ def load_jsonl(path: str | os.PathLike[str], *, text_column: str = "text",
     if bad:
         raise DatasetError(
             f"{source}: {len(bad)} line(s) are not valid JSON: {listing(bad, limit=5)}; "
-            f'write one object per line, e.g. {{"{text_column}": "...", '
-            f'"{label_column}": "..."}}')
-    return _from_mappings(records, source=source, name=path.name, text_column=text_column,
-                          label_column=label_column, id_column=id_column)
+            f'write one object per line, e.g. {{"{columns.text}": "...", '
+            f'"{columns.label}": "..."}}')
+    return records
 
 
-def load_json(path: str | os.PathLike[str], *, text_column: str = "text",
-              label_column: str = "label", id_column: str | None = None,
-              encoding: str = "utf-8", **options: Any) -> Dataset:
-    """A JSON file holding one array of objects."""
-    _no_extra("json", options)
-    path = Path(path)
-    source = str(path)
+def _json_objects(text: str, source: str, columns: _Columns) -> _Objects:
+    """The objects of one JSON array, numbered from 1 (a JSON file has no line per row)."""
     try:
-        data = json.loads(_read_text(path, encoding))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DatasetError(f"{source}: line {exc.lineno}: not valid JSON ({exc.msg} at "
                            f"column {exc.colno}); fix it, or save one object per line as "
                            ".jsonl") from None
     if not isinstance(data, list):
         raise DatasetError(f"{source}: holds a JSON {type(data).__name__}, not an array of "
-                           f'objects; write [{{"{text_column}": "...", '
-                           f'"{label_column}": "..."}}, ...]')
-    return _from_mappings(((n, None, r) for n, r in enumerate(data, start=1)), source=source,
-                          name=path.name, text_column=text_column,
-                          label_column=label_column, id_column=id_column)
+                           f'objects; write [{{"{columns.text}": "...", '
+                           f'"{columns.label}": "..."}}, ...]')
+    return [(n, None, r) for n, r in enumerate(data, start=1)]
 
 
 def load_records(records: Sequence[Any], *, text_column: str = "text",

@@ -11,11 +11,15 @@ from typing import TYPE_CHECKING
 import click
 
 from .._atomic import atomic_open
-from .._embedder import INPUT_TYPES
 from ..corpus.texts import read_texts
 from ._display import csv_cell, terminal_json, terminal_text
 from ._errors import reports_errors
-from ._options import argument_texts, encoding_option, invalid_text_option
+from ._options import (
+    argument_texts,
+    encoding_option,
+    input_type_option,
+    invalid_text_option,
+)
 
 if TYPE_CHECKING:
     from .._classifier import Prediction
@@ -69,8 +73,7 @@ def _write(predictions: Sequence[Prediction], out: Path) -> None:
 @click.option("--label-column", default="label", show_default=True,
               help="Label column of --examples.")
 @encoding_option("Encoding of --file and --examples.")
-@click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
-              show_default=True, help="What the texts are for, with --examples.")
+@input_type_option("What the texts are for, with --examples.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")
 @invalid_text_option
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")

@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING
 import click
 
 from .._atomic import atomic_path
-from .._embedder import INPUT_TYPES
 from ..corpus.duplicates import DUPLICATE_ID_CHOICES
 from ..corpus.sources import discover
 from ..corpus.texts import read_texts
 from ._errors import reports_errors
-from ._options import argument_texts, encoding_option, invalid_text_option
+from ._options import (
+    argument_texts,
+    encoding_option,
+    input_type_option,
+    invalid_text_option,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -86,8 +90,8 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
                    "resumable parts.")
 @click.option("--overwrite", is_flag=True,
               help="Replace a .npy/.parquet --out that exists (never one of the inputs).")
-@click.option("--input-type", type=click.Choice(INPUT_TYPES), default=None,
-              help="What the texts are for (default: the provider's default).")
+@input_type_option("What the texts are for (default: the provider's default).",
+                   default=None)
 @click.option("--skip-blank", is_flag=True,
               help="File --out: leave out rows with no text and write each vector's row id "
                    "(blank rows are refused otherwise; a directory --out always does this).")
