@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,9 @@ import embedlab
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from embedlab import _plugins as plugins
 from embedlab.cli import cli
 from embedlab.hookspecs import hookimpl
+from embedlab.testing import use_plugin
 
 from .test_local_engine import read_dataset
 
@@ -41,22 +40,20 @@ def load_pipes(path: Path, *, text_column: str = "text", label_column: str = "la
                             source=str(path))
 
 
-@pytest.fixture
-def pipes_format() -> Iterator[None]:
-    """The ``pipes`` loader registered for ``.pipes.txt`` files (a longer suffix than the
-    built-in ``.txt``, one text a line, so the plugin's must win)."""
-    plugin = types.SimpleNamespace()
+class _PipesPlugin:
+    """Registers the ``pipes`` loader for ``.pipes.txt`` files: a longer suffix than the
+    built-in ``.txt`` (one text a line), so the plugin's must win."""
 
     @hookimpl
-    def embedlab_register_dataset_loaders(register: Any) -> None:
+    def embedlab_register_dataset_loaders(self, register: Any) -> None:
         register("pipes", load_pipes, suffixes=[".pipes.txt"])
 
-    plugin.embedlab_register_dataset_loaders = embedlab_register_dataset_loaders
-    plugins.register_plugin(plugin, "pipes-format-test")
-    try:
+
+@pytest.fixture
+def pipes_format() -> Iterator[None]:
+    """The ``pipes`` format registered for the test."""
+    with use_plugin(_PipesPlugin(), "pipes-format-test"):
         yield
-    finally:
-        plugins.unregister_plugin("pipes-format-test")
 
 
 def _pipes(path: Path, ids: bool = False) -> Path:
