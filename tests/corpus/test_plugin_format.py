@@ -145,3 +145,16 @@ def test_a_plugin_format_missing_the_text_column_is_a_clear_error(
     assert result.exit_code == 2
     assert "q.pipes.txt: no column 'body'" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "v.npy").exists()
+
+
+def test_a_json_array_is_read_whole_by_its_loader_then_chunked(tmp_path: Path) -> None:
+    from embedlab.corpus.sources import discover, read_chunks
+
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps([{"doc": "a", "body": "x"}, {"doc": "b", "body": "y"},
+                                {"doc": "c", "body": ""}]), encoding="utf-8")
+    file = discover(path)[0]
+    assert (file.format, file.streamed) == ("json", False)
+    chunks = list(read_chunks(file, text_column="body", id_column="doc", chunk_rows=2))
+    assert [(c.ids, c.texts, c.first_row) for c in chunks] == [
+        (["a", "b"], ["x", "y"], 1), (["c"], [""], 3)]

@@ -103,8 +103,8 @@ def discover(source: str | Path) -> list[InputFile]:
 
 def _input_file(path: Path, base: Path, known: dict[str, str]) -> InputFile:
     """A file :func:`discover` found (so of a known format), named relative to ``base``."""
-    format, streamed = _format_of(path, known) or ("", False)
-    return InputFile(path=path, name=path.relative_to(base).as_posix(), format=format,
+    kind, streamed = _format_of(path, known) or ("", False)
+    return InputFile(path=path, name=path.relative_to(base).as_posix(), format=kind,
                      size=path.stat().st_size, streamed=streamed)
 
 
