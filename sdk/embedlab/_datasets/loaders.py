@@ -18,7 +18,8 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,10 @@ __all__ = [
     "load_jsonl",
     "load_parquet",
     "load_records",
+    "load_texts",
     "load_tsv",
+    "loader_suffixes",
+    "longest_suffix",
 ]
 
 DUPLICATE_POLICIES = ("keep", "drop", "error")
@@ -56,16 +60,6 @@ DUPLICATE_POLICIES = ("keep", "drop", "error")
 def build_dataset(rows: Iterable[RawRow], *, source: str, name: str | None = None) -> Dataset:
     """Turn ``(text, label, id, row, line)`` tuples into a Dataset; raise if there are none."""
     return Dataset(**dataset_fields(rows, source=source, name=name))
-
-
-def _from_mappings(records: Iterable[tuple[int, int | None, Any]], *, source: str,
-                   name: str | None, text_column: str, label_column: str,
-                   id_column: str | None) -> Dataset:
-    """Rows from ``(row, line, mapping)``: a key absent from one record is kept as ``""``."""
-    return build_dataset(
-        rows_from_mappings(records, source=source, text_column=text_column,
-                           label_column=label_column, id_column=id_column),
-        source=source, name=name)
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -82,9 +76,7 @@ def check_path(path: Path) -> None:
         raise DatasetError(f"{path}: no such file{near}; check the path (relative paths "
                            f"start at {Path.cwd()})")
     if path.is_dir():
-        from .._plugins import get_registry
-
-        suffixes = tuple(s for e in get_registry().of("dataset_loader") for s in e.suffixes)
+        suffixes = tuple(loader_suffixes())
         inside = sorted(p.name for p in path.iterdir() if p.name.lower().endswith(suffixes))
         listed = f" (it holds {listing(inside, limit=5)})" if inside else ""
         raise DatasetError(f"{path}: is a directory{listed}; give the path of one data file")
@@ -214,12 +206,49 @@ def load_jsonl(path: str | os.PathLike[str], *, text_column: str = "text",
                encoding: str = "utf-8", **options: Any) -> Dataset:
     """JSON Lines: one object per line; blank lines are skipped; ``3`` as a label is ``"3"``."""
     _no_extra("jsonl", options)
-    path = Path(path)
+    return _load_objects(Path(path), _jsonl_objects, encoding,
+                         _Columns(text_column, label_column, id_column))
+
+
+def load_json(path: str | os.PathLike[str], *, text_column: str = "text",
+              label_column: str = "label", id_column: str | None = None,
+              encoding: str = "utf-8", **options: Any) -> Dataset:
+    """A JSON file holding one array of objects."""
+    _no_extra("json", options)
+    return _load_objects(Path(path), _json_objects, encoding,
+                         _Columns(text_column, label_column, id_column))
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The columns a loader reads: text, label and (optionally) id."""
+
+    text: str
+    label: str
+    id: str | None
+
+
+#: ``(1-based data row, 1-based line or None, the parsed object)`` of a JSON file.
+_Objects = list[tuple[int, int | None, Any]]
+
+
+def _load_objects(path: Path, parse: Callable[[str, str, _Columns], _Objects], encoding: str,
+                  columns: _Columns) -> Dataset:
+    """What both JSON loaders do: decode the file, ``parse`` its objects (``source`` names
+    the file in errors), and turn them into rows (a key absent from one object is ``""``)."""
     source = str(path)
-    records: list[tuple[int, int | None, Any]] = []
+    records = parse(_read_text(path, encoding), source, columns)
+    return build_dataset(
+        rows_from_mappings(records, source=source, text_column=columns.text,
+                           label_column=columns.label, id_column=columns.id),
+        source=source, name=path.name)
+
+
+def _jsonl_objects(text: str, source: str, columns: _Columns) -> _Objects:
+    """One object per non-blank line; every line that is not valid JSON is named at once."""
+    records: _Objects = []
     bad: list[str] = []
-    text = _read_text(path, encoding)
-    with _progress(text, path) as bar:
+    with _progress(text, Path(source)) as bar:
         for number, raw in enumerate(text.split("\n"), start=1):
             if not number % _STEP:
                 bar.update(_STEP)
@@ -232,32 +261,24 @@ def load_jsonl(path: str | os.PathLike[str], *, text_column: str = "text",
     if bad:
         raise DatasetError(
             f"{source}: {len(bad)} line(s) are not valid JSON: {listing(bad, limit=5)}; "
-            f'write one object per line, e.g. {{"{text_column}": "...", '
-            f'"{label_column}": "..."}}')
-    return _from_mappings(records, source=source, name=path.name, text_column=text_column,
-                          label_column=label_column, id_column=id_column)
+            f'write one object per line, e.g. {{"{columns.text}": "...", '
+            f'"{columns.label}": "..."}}')
+    return records
 
 
-def load_json(path: str | os.PathLike[str], *, text_column: str = "text",
-              label_column: str = "label", id_column: str | None = None,
-              encoding: str = "utf-8", **options: Any) -> Dataset:
-    """A JSON file holding one array of objects."""
-    _no_extra("json", options)
-    path = Path(path)
-    source = str(path)
+def _json_objects(text: str, source: str, columns: _Columns) -> _Objects:
+    """The objects of one JSON array, numbered from 1 (a JSON file has no line per row)."""
     try:
-        data = json.loads(_read_text(path, encoding))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DatasetError(f"{source}: line {exc.lineno}: not valid JSON ({exc.msg} at "
                            f"column {exc.colno}); fix it, or save one object per line as "
                            ".jsonl") from None
     if not isinstance(data, list):
         raise DatasetError(f"{source}: holds a JSON {type(data).__name__}, not an array of "
-                           f'objects; write [{{"{text_column}": "...", '
-                           f'"{label_column}": "..."}}, ...]')
-    return _from_mappings(((n, None, r) for n, r in enumerate(data, start=1)), source=source,
-                          name=path.name, text_column=text_column,
-                          label_column=label_column, id_column=id_column)
+                           f'objects; write [{{"{columns.text}": "...", '
+                           f'"{columns.label}": "..."}}, ...]')
+    return [(n, None, r) for n, r in enumerate(data, start=1)]
 
 
 def load_records(records: Sequence[Any], *, text_column: str = "text",
@@ -328,28 +349,45 @@ def _is_dataframe(value: Any) -> bool:
     return pandas is not None and isinstance(value, pandas.DataFrame)
 
 
+def loader_suffixes() -> dict[str, str]:
+    """Every file suffix a registered loader (built-in or a plugin's) reads -> its name (the
+    first registered, when two claim one suffix)."""
+    from .._plugins import get_registry
+
+    found: dict[str, str] = {}
+    for entry in get_registry().of("dataset_loader"):
+        for suffix in entry.suffixes:
+            found.setdefault(suffix, entry.name)
+    return found
+
+
+def longest_suffix(path: Path, suffixes: Iterable[str]) -> str | None:
+    """The longest of ``suffixes`` that ends the file name (``.pipes.txt`` over ``.txt``)."""
+    lowered = path.name.lower()
+    return max((s for s in suffixes if lowered.endswith(s)), key=len, default=None)
+
+
 def _loader_for(path: Path, format: str | None) -> Any:
     """The registered loader named ``format``, else the one whose suffix ends the file name."""
     from .._plugins import get_registry
 
-    entries = get_registry().of("dataset_loader")
+    entries = {e.name: e for e in get_registry().of("dataset_loader")}
     if format is not None:
-        found = [e for e in entries if e.name == format.lower().lstrip(".")]
-        if not found:
-            names = ", ".join(sorted(e.name for e in entries))
-            raise DatasetError(f"{path}: unknown format {format!r}; the formats are {names}")
-        entry = found[0]
+        name = format.lower().lstrip(".")
+        if name not in entries:
+            raise DatasetError(f"{path}: unknown format {format!r}; the formats are "
+                               f"{', '.join(sorted(entries))}")
     else:
-        lowered = path.name.lower()
-        matches = [(len(s), e) for e in entries for s in e.suffixes if lowered.endswith(s)]
-        if not matches:
-            suffixes = ", ".join(sorted({s for e in entries for s in e.suffixes}))
+        by_suffix = loader_suffixes()
+        suffix = longest_suffix(path, by_suffix)
+        if suffix is None:
             raise DatasetError(
                 f"{path}: unsupported file type {path.suffix or '(no suffix)'!r}; the "
-                f"supported suffixes are {suffixes}. Rename the file to its format's suffix "
-                f'(e.g. {path.stem}.csv); from Python, load_dataset(path, format="csv") '
-                "also works")
-        entry = max(matches, key=lambda m: m[0])[1]
+                f"supported suffixes are {', '.join(sorted(by_suffix))}. Rename the file to "
+                f"its format's suffix (e.g. {path.stem}.csv); from Python, "
+                'load_dataset(path, format="csv") also works')
+        name = by_suffix[suffix]
+    entry = entries[name]
     missing = entry.missing()
     if missing:
         install = entry.install or f"pip install {' '.join(missing)}"
@@ -367,6 +405,17 @@ def _load_file(path: Path, format: str | None, options: dict[str, Any]) -> Datas
         raise PluginError(f"dataset loader {entry.name!r} (plugin {entry.plugin}) returned "
                           f"{type(dataset).__name__}, not a Dataset")
     return dataset
+
+
+def load_texts(path: str | os.PathLike[str], *, format: str | None = None,
+               text_column: str = "text", id_column: str | None = None,
+               encoding: str = "utf-8") -> Dataset:
+    """The text (and id) column of a file in any registered format, through its loader, for
+    the commands that need no labels: the label is read from the text column, so a file
+    without one loads."""
+    return _load_file(Path(path).expanduser(), format, {
+        "text_column": text_column, "label_column": text_column, "id_column": id_column,
+        "encoding": encoding})
 
 
 def load_dataset(source: Any, *, format: str | None = None, text_column: str = "text",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .head import Head
 from .training import (
+    EpochTracker,
     TrainingResult,
     TrainingSettings,
     _diverged,
@@ -70,11 +71,11 @@ def train_linear_head(
                         random_state=s.seed, shuffle=True)
     result = TrainingResult(head=Head("linear", {"weight": np.eye(x.shape[1], dtype=np.float32),
                                                  "bias": np.zeros(x.shape[1], np.float32)}))
-    best_loss, stale = float("inf"), 0
     best: tuple[Any, Any] | None = None
     steps_per_epoch = -(-len(x) // min(batch_size, len(x)))
     bar = progress_bar(s.epochs, desc="training adapter head (scikit-learn)", unit="epoch",
                        force=progress, long_job=False)
+    tracker = EpochTracker(result, s, has_validation=has_val, bar=bar)
     with threadpool_limits(limits=s.threads), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for epoch in range(1, s.epochs + 1):
@@ -92,20 +93,9 @@ def train_linear_head(
             if xv is not None:
                 record["validation_loss"] = float(
                     log_loss(y_val, clf.predict_proba(xv), labels=classes))
-            result.history.append(record)
-            result.epochs_run = epoch
-            bar.update(1)
-            bar.set_postfix({k: round(v, 4) for k, v in record.items() if k != "epoch"})
-            watched = record.get("validation_loss", record["train_loss"])
-            if watched < best_loss - 1e-4:
-                best_loss, stale, result.best_epoch = watched, 0, epoch
+            if tracker.end_epoch(epoch, record):
                 best = (copy.deepcopy(clf.coefs_[0]), copy.deepcopy(clf.intercepts_[0]))
-            else:
-                stale += 1
-            if has_val and stale >= s.patience:
-                result.stopped_early = True
-                break
-            if s.max_steps is not None and result.steps >= s.max_steps:
+            if tracker.should_stop():
                 break
     bar.close()
     weight, bias = best if best is not None else (clf.coefs_[0], clf.intercepts_[0])

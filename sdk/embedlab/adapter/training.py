@@ -82,6 +82,39 @@ class TrainingResult:
         }
 
 
+class EpochTracker:
+    """What both head trainers do at the end of an epoch: log its losses on the result and
+    the bar, keep the best epoch (lowest validation loss, else training loss), and say when
+    to stop (``patience`` epochs without improvement with a validation set, or
+    ``max_steps``)."""
+
+    def __init__(self, result: TrainingResult, settings: TrainingSettings, *,
+                 has_validation: bool, bar: Any) -> None:
+        self.result, self.settings, self.bar = result, settings, bar
+        self.has_validation = has_validation
+        self.best_loss, self.stale = float("inf"), 0
+
+    def end_epoch(self, epoch: int, record: dict[str, float]) -> bool:
+        """Record ``epoch``'s losses; True when it is the best so far (keep its weights)."""
+        self.result.history.append(record)
+        self.result.epochs_run = epoch
+        self.bar.update(1)
+        self.bar.set_postfix({k: round(v, 4) for k, v in record.items() if k != "epoch"})
+        watched = record.get("validation_loss", record["train_loss"])
+        if watched < self.best_loss - 1e-4:
+            self.best_loss, self.stale, self.result.best_epoch = watched, 0, epoch
+            return True
+        self.stale += 1
+        return False
+
+    def should_stop(self) -> bool:
+        """Whether training ends here: patience ran out (``stopped_early``) or max_steps."""
+        if self.has_validation and self.stale >= self.settings.patience:
+            self.result.stopped_early = True
+            return True
+        return self.settings.max_steps is not None and self.result.steps >= self.settings.max_steps
+
+
 def default_learning_rate(head: str) -> float:
     """The step size that trained each head best in bench/adapter.py's measurements."""
     return 1e-2 if head == "mlp" else 3e-3
@@ -267,11 +300,10 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
         lr=s.learning_rate or default_learning_rate(s.head))
 
     result = TrainingResult(head=_to_head(s.head, model))
-    best_loss = float("inf")
     best_state: dict[str, Any] | None = None
-    stale = 0
     bar = progress_bar(s.epochs, desc="training adapter head", unit="epoch", force=progress,
                        long_job=False)
+    tracker = EpochTracker(result, s, has_validation=has_val, bar=bar)
     for epoch in range(1, s.epochs + 1):
         model.train()
         order = torch.randperm(len(x), generator=generator)
@@ -296,20 +328,9 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
             model.eval()
             with torch.no_grad():
                 record["validation_loss"] = objective.evaluate(model(xv), yv)
-        result.history.append(record)
-        result.epochs_run = epoch
-        bar.update(1)
-        bar.set_postfix({k: round(v, 4) for k, v in record.items() if k != "epoch"})
-        watched = record.get("validation_loss", record["train_loss"])
-        if watched < best_loss - 1e-4:
-            best_loss, stale, result.best_epoch = watched, 0, epoch
+        if tracker.end_epoch(epoch, record):
             best_state = copy.deepcopy(model.state_dict())
-        else:
-            stale += 1
-        if has_val and stale >= s.patience:
-            result.stopped_early = True
-            break
-        if s.max_steps is not None and result.steps >= s.max_steps:
+        if tracker.should_stop():
             break
     bar.close()
     if best_state is not None:

@@ -1,5 +1,5 @@
 """Options shared by several commands: the dataset and training options of ``compare`` and
-``finetune``, ``--encoding``, ``--invalid-text``."""
+``finetune``, ``--provider``, ``--input-type``, ``--encoding``, ``--invalid-text``."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import Any
 
 import click
 
+from .._embedder import INPUT_TYPES
 from .._hyperparameters import MAX_LEARNING_RATE, MAX_SEED
 from .._meaning import DEFAULT_KEEP
 from .._text import INVALID_TEXT_CHOICES
 
 __all__ = ["FiniteFloat", "TestSize", "argument_texts", "compare_training_options",
-           "dataset_options", "encoding_option", "invalid_text_option", "training_options"]
+           "dataset_options", "encoding_option", "input_type_option", "invalid_text_option",
+           "provider_option", "training_options"]
 
 
 class FiniteFloat(click.ParamType):
@@ -101,6 +103,19 @@ def encoding_option(description: str) -> Callable[[Any], Any]:
     text files takes this one)."""
     return click.option("--encoding", default="utf-8", show_default=True,
                         callback=_known_encoding, help=description)
+
+
+def provider_option(what: str) -> Callable[[Any], Any]:
+    """``--provider/-p`` (default ``local``): the provider, or provider:model, ``what``."""
+    return click.option("--provider", "-p", default="local", show_default=True,
+                        help=f"Provider, or provider:model, {what}.")
+
+
+def input_type_option(description: str,
+                      default: str | None = "classification") -> Callable[[Any], Any]:
+    """``--input-type``: what the texts are for, one of embedlab's input types."""
+    return click.option("--input-type", type=click.Choice(INPUT_TYPES), default=default,
+                        show_default=default is not None, help=description)
 
 
 def training_options(func: Any) -> Any:

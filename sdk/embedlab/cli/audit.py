@@ -7,17 +7,15 @@ from pathlib import Path
 
 import click
 
-from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
-from ._options import dataset_options
+from ._options import dataset_options, input_type_option, provider_option
 
 __all__ = ["audit_command"]
 
 
 @click.command("audit")
 @click.argument("dataset")
-@click.option("--provider", "-p", default="local", show_default=True,
-              help="Provider, or provider:model, whose embeddings the audit uses.")
+@provider_option("whose embeddings the audit uses")
 @click.option("--out", "-o", type=click.Path(file_okay=False), default=None,
               help="Output directory [default: runs/<dataset name>-audit].")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
@@ -27,8 +25,7 @@ __all__ = ["audit_command"]
               help="Rows each way before two classes are listed as overlapping.")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="Rows and class pairs to print.")
-@click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
-              show_default=True, help="What the texts are for, for providers that ask.")
+@input_type_option("What the texts are for, for providers that ask.")
 @dataset_options
 @click.option("--overwrite", is_flag=True,
               help="Replace an earlier embedlab audit in OUT (only embedlab's own files; a "

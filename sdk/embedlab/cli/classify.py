@@ -11,10 +11,15 @@ from typing import TYPE_CHECKING
 import click
 
 from .._atomic import atomic_open
-from .._embedder import INPUT_TYPES
+from ..corpus.texts import read_texts
 from ._display import csv_cell, terminal_json, terminal_text
 from ._errors import reports_errors
-from ._options import argument_texts, encoding_option, invalid_text_option
+from ._options import (
+    argument_texts,
+    encoding_option,
+    input_type_option,
+    invalid_text_option,
+)
 
 if TYPE_CHECKING:
     from .._classifier import Prediction
@@ -50,7 +55,8 @@ def _write(predictions: Sequence[Prediction], out: Path) -> None:
               help="A custom model's id or directory (its own classifier), or any model "
                    "(local, provider:model) with --examples.")
 @click.option("--file", "-f", "file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Read texts from a .txt file (one a line) or a CSV/TSV column.")
+              default=None, help="Read texts from a .txt file (one a line) or a column of a CSV, "
+                                  "TSV, JSONL, JSON, Parquet or plugin-format file.")
 @click.option("--examples", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Labelled examples (text,label file): fit a classifier on them instead "
                    "of the model's own; needed for base models.")
@@ -67,8 +73,7 @@ def _write(predictions: Sequence[Prediction], out: Path) -> None:
 @click.option("--label-column", default="label", show_default=True,
               help="Label column of --examples.")
 @encoding_option("Encoding of --file and --examples.")
-@click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
-              show_default=True, help="What the texts are for, with --examples.")
+@input_type_option("What the texts are for, with --examples.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines instead of a table.")
 @invalid_text_option
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
@@ -88,7 +93,6 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
     from .._classification import classify
     from .._errors import ConfigurationError
     from ._outputs import check_out_file
-    from .embed import _read_rows
 
     if out is not None:
         if out.suffix.lower() not in {".jsonl", ".csv"}:
@@ -98,7 +102,8 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
     if texts and file is not None:
         raise ConfigurationError("give texts as arguments or --file, not both")
     items = argument_texts(texts, invalid_text) if texts else (
-        _read_rows(str(file), text_column, None, encoding, False, skip_blank_option=False)[1]
+        read_texts(file, text_column=text_column, encoding=encoding,
+                   suggest_skip_blank=False)[1]
         if file is not None else [])
     if not items:
         raise ConfigurationError("nothing to classify: give texts as arguments or --file")

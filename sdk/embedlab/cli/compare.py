@@ -12,6 +12,7 @@ import click
 
 from .._compare.projection import PROJECTIONS
 from .._embedder import INPUT_TYPES
+from ..corpus.texts import read_texts
 
 if TYPE_CHECKING:
     from .._compare.comparison import Comparison
@@ -63,7 +64,8 @@ def _fmt(value: float) -> str:
                    "(repeatable; need not be in the dataset). Default: the test rows whose "
                    "neighbourhood changed most.")
 @click.option("--highlight-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Texts to highlight: a .txt file (one a line) or a CSV/TSV text column.")
+              help="Texts to highlight: a .txt file (one a line) or the text column of a "
+                   "data file (CSV, TSV, JSONL, JSON, Parquet or a plugin's format).")
 @invalid_text_option
 @click.option("--no-audit", is_flag=True,
               help="Skip the label audit of the train split (rows to check, overlapping "
@@ -120,10 +122,9 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
 
     highlight: list[str] | None = None
     if highlights or highlight_file is not None:
-        from .embed import _read_rows
-
         highlight = [*argument_texts(highlights, invalid_text, "--highlight"),
-                     *(_read_rows(str(highlight_file), text_column, None, encoding, True)[1]
+                     *(read_texts(highlight_file, text_column=text_column, encoding=encoding,
+                                  skip_blank=True)[1]
                        if highlight_file is not None else [])]
 
     options = CompareOptions.build(

@@ -9,10 +9,16 @@ from typing import TYPE_CHECKING
 import click
 
 from .._atomic import atomic_path
-from .._embedder import INPUT_TYPES
 from ..corpus.duplicates import DUPLICATE_ID_CHOICES
+from ..corpus.sources import discover
+from ..corpus.texts import read_texts
 from ._errors import reports_errors
-from ._options import argument_texts, encoding_option, invalid_text_option
+from ._options import (
+    argument_texts,
+    encoding_option,
+    input_type_option,
+    invalid_text_option,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -21,8 +27,6 @@ __all__ = ["embed_command"]
 
 #: ``--out`` suffixes written as one file; any other name is a dataset directory.
 FILE_SUFFIXES = {".npy", ".parquet"}
-#: Blank rows listed by number before "and N more".
-LISTED_ROWS = 10
 
 
 def _is_file_out(out: Path) -> bool:
@@ -37,46 +41,6 @@ def _is_file_out(out: Path) -> bool:
             f"--out {out}: use a .npy or .parquet file name, or a directory (a name without a "
             "suffix) for a Parquet dataset of any size")
     return False
-
-
-def _read_rows(source: str, text_column: str, id_column: str | None, encoding: str,
-               skip_blank: bool, on_duplicate_id: str = "error", *,
-               skip_blank_option: bool = True) -> tuple[list[str], list[str]]:
-    """Ids and texts of every row of ``source``; blank rows are refused with their numbers
-    unless ``skip_blank`` (then left out: the ids keep each vector's row), and so are ids
-    on several rows unless ``on_duplicate_id="keep-last"``. ``skip_blank_option``: the
-    command has ``--skip-blank`` to suggest."""
-    from .._errors import DatasetError
-    from ..corpus.duplicates import find_duplicate_ids
-    from ..corpus.sources import blank_rows, discover, read_chunks
-
-    ids: list[str] = []
-    texts: list[str] = []
-    files = discover(source)
-    duplicates = find_duplicate_ids(files, text_column=text_column, id_column=id_column,
-                                    encoding=encoding, on_duplicate_id=on_duplicate_id)
-    for fi, file in enumerate(files):
-        blank: list[int] = []
-        for chunk in read_chunks(file, text_column=text_column, id_column=id_column,
-                                 encoding=encoding):
-            skip = set(blank_rows(chunk))
-            blank += [chunk.first_row + n for n in sorted(skip)]
-            if duplicates is not None:
-                skip |= duplicates.dropped(fi, chunk)
-            ids += [i for n, i in enumerate(chunk.ids) if n not in skip]
-            texts += [t for n, t in enumerate(chunk.texts) if n not in skip and t is not None]
-        if blank and not skip_blank:
-            listed = ", ".join(map(str, blank[:LISTED_ROWS]))
-            more = f" and {len(blank) - LISTED_ROWS} more" if len(blank) > LISTED_ROWS else ""
-            flag = (", or pass --skip-blank to leave them out and write each vector's row id "
-                    "(.parquet or a directory --out)") if skip_blank_option else ""
-            raise DatasetError(
-                f"{file.path}: row{'s' if len(blank) > 1 else ''} {listed}{more} "
-                f"{'have' if len(blank) > 1 else 'has'} no text, so the results would not "
-                f"line up with the rows; fill them in or delete them{flag}")
-    if not texts:
-        raise DatasetError(f"{source}: holds no text to embed")
-    return ids, texts
 
 
 def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> None:
@@ -113,8 +77,8 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
 @click.option("--model", "-m", default="local", show_default=True,
               help="provider, provider:model, or a custom model's id or directory.")
 @click.option("--file", "-f", "file", default=None, metavar="PATH",
-              help="Read texts from a file, a directory or a glob of Parquet, CSV, TSV, JSONL "
-                   "or .txt (one text a line) files.")
+              help="Read texts from a file, a directory or a glob of Parquet, CSV, TSV, JSONL, "
+                   "JSON, .txt (one text a line) or a plugin format's files.")
 @click.option("--text-column", default="text", show_default=True,
               help="Column holding the text (Parquet, CSV, TSV, JSONL).")
 @click.option("--id-column", default=None,
@@ -126,8 +90,8 @@ def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> 
                    "resumable parts.")
 @click.option("--overwrite", is_flag=True,
               help="Replace a .npy/.parquet --out that exists (never one of the inputs).")
-@click.option("--input-type", type=click.Choice(INPUT_TYPES), default=None,
-              help="What the texts are for (default: the provider's default).")
+@input_type_option("What the texts are for (default: the provider's default).",
+                   default=None)
 @click.option("--skip-blank", is_flag=True,
               help="File --out: leave out rows with no text and write each vector's row id "
                    "(blank rows are refused otherwise; a directory --out always does this).")
@@ -200,15 +164,15 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
         raise ConfigurationError("--skip-blank writes each vector's row id, which a .npy file "
                                  "cannot hold: use a .parquet --out or a directory")
     from .._lookup import get_embedder
-    from ..corpus.sources import discover
     from ._outputs import check_out_file
 
     check_out_file(out, overwrite=overwrite,
                    inputs=[f.path for f in discover(file)] if file is not None else [])
 
     if file is not None:
-        ids, items = _read_rows(file, text_column, id_column, encoding, skip_blank,
-                                on_duplicate_id)
+        ids, items = read_texts(file, text_column=text_column, id_column=id_column,
+                                encoding=encoding, skip_blank=skip_blank,
+                                on_duplicate_id=on_duplicate_id)
     else:
         items = argument_texts(texts, invalid_text)
         ids = [str(n) for n in range(1, len(items) + 1)]

@@ -7,24 +7,21 @@ from pathlib import Path
 
 import click
 
-from .._embedder import INPUT_TYPES
 from ._errors import reports_errors
-from ._options import dataset_options, training_options
+from ._options import dataset_options, input_type_option, provider_option, training_options
 
 __all__ = ["finetune_command"]
 
 
 @click.command("finetune")
 @click.argument("dataset")
-@click.option("--provider", "-p", default="local", show_default=True,
-              help="Provider, or provider:model, whose model is finetuned.")
+@provider_option("whose model is finetuned")
 @click.option("--out", "-o", type=click.Path(file_okay=False), required=True,
               help="Directory to save the custom model into.")
 @click.option("--overwrite", is_flag=True,
               help="Replace a model embedlab saved in OUT before (only embedlab's own files; a "
                    "directory holding anything else is always refused).")
-@click.option("--input-type", type=click.Choice(INPUT_TYPES), default="classification",
-              show_default=True, help="What the texts are for, for providers that ask.")
+@input_type_option("What the texts are for, for providers that ask.")
 @training_options
 @dataset_options
 @click.option("--json", "as_json", is_flag=True, help="Print the model's card as JSON.")

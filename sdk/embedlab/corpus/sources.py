@@ -1,5 +1,7 @@
 """A corpus's input: finding its files (a file, a directory or a glob) and reading each one
-as bounded chunks of ``(id, text)`` rows, with pyarrow, so memory never grows with its size.
+as bounded chunks of ``(id, text)`` rows. CSV, TSV, JSONL, Parquet and text files stream
+through pyarrow, so memory never grows with their size; any other format a dataset loader
+registers (JSON, a plugin's) is read whole by that loader, so every command reads it.
 
 A row's default id is ``NAME:ROW``: the file's path relative to the input (its name for a
 single file) and the 1-based data row (the header does not count), so the same input gives
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._datasets.loaders import load_texts, loader_suffixes, longest_suffix
 from .._errors import DatasetError
 
 if TYPE_CHECKING:
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "Chunk", "InputFile", "blank_rows", "count_rows", "discover",
            "read_chunks"]
 
-#: File suffix → the reader that takes it.
+#: File suffix → the streaming reader that takes it (other suffixes: the registered loader).
 FORMATS: dict[str, str] = {
     ".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "tsv",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "text",
@@ -33,12 +36,14 @@ BLOCK_BYTES = 1 << 20
 
 @dataclass(frozen=True)
 class InputFile:
-    """One input file: where it is, the name its ids carry, its format and its size."""
+    """One input file: where it is, the name its ids carry, its format, its size, and whether
+    it streams (else its format's registered loader reads it whole)."""
 
     path: Path
     name: str
     format: str
     size: int
+    streamed: bool = True
 
 
 @dataclass
@@ -54,14 +59,21 @@ class Chunk:
         return len(self.ids)
 
 
-def _format_of(path: Path) -> str | None:
-    return FORMATS.get(path.suffix.lower())
+def _known() -> dict[str, str]:
+    """Every suffix read -> its format: the streamed ones, then the registered loaders'."""
+    return {**loader_suffixes(), **FORMATS}
 
 
-def _readable(path: Path, base: Path) -> bool:
+def _format_of(path: Path, known: dict[str, str]) -> tuple[str, bool] | None:
+    """The format of the longest known suffix ending the name, and whether it streams."""
+    suffix = longest_suffix(path, known)
+    return None if suffix is None else (known[suffix], suffix in FORMATS)
+
+
+def _readable(path: Path, base: Path, known: dict[str, str]) -> bool:
     """A file of a known format, not hidden (``.name``) nor private (``_name``) under base."""
     hidden = any(part.startswith((".", "_")) for part in path.relative_to(base).parts)
-    return not hidden and _format_of(path) is not None and path.is_file()
+    return not hidden and _format_of(path, known) is not None and path.is_file()
 
 
 def discover(source: str | Path) -> list[InputFile]:
@@ -69,24 +81,31 @@ def discover(source: str | Path) -> list[InputFile]:
     sorted by name; a DatasetError if there is none or a given file's format is unknown."""
     text = str(source)
     path = Path(text).expanduser()
-    known = ", ".join(sorted(FORMATS))
+    formats = _known()
+    listed = ", ".join(sorted(formats))
     if path.is_file():
-        if _format_of(path) is None:
-            raise DatasetError(f"{path}: embed reads {known} files; rename it or convert it")
+        if _format_of(path, formats) is None:
+            raise DatasetError(f"{path}: embed reads {listed} files; rename it or convert it")
         found, base = [path], path.parent
     elif path.is_dir():
-        found, base = sorted(p for p in path.rglob("*") if _readable(p, path)), path
+        found, base = sorted(p for p in path.rglob("*") if _readable(p, path, formats)), path
     elif glob.has_magic(text):
         magic = next(i for i, part in enumerate(path.parts) if glob.has_magic(part))
         base = Path(*path.parts[:magic]) if magic else Path()
         found = sorted(p for p in map(Path, glob.glob(str(path), recursive=True))
-                       if _readable(p, base))
+                       if _readable(p, base, formats))
     else:
         raise DatasetError(f"{text}: no such file, directory or glob match; check the path")
     if not found:
-        raise DatasetError(f"{text}: holds no {known} files to embed")
-    return [InputFile(path=p, name=p.relative_to(base).as_posix(), format=str(_format_of(p)),
-                      size=p.stat().st_size) for p in found]
+        raise DatasetError(f"{text}: holds no {listed} files to embed")
+    return [_input_file(p, base, formats) for p in found]
+
+
+def _input_file(path: Path, base: Path, known: dict[str, str]) -> InputFile:
+    """A file :func:`discover` found (so of a known format), named relative to ``base``."""
+    kind, streamed = _format_of(path, known) or ("", False)
+    return InputFile(path=path, name=path.relative_to(base).as_posix(), format=kind,
+                     size=path.stat().st_size, streamed=streamed)
 
 
 def count_rows(file: InputFile) -> int:
@@ -124,7 +143,9 @@ def _tables(file: InputFile, text_column: str, id_column: str | None, encoding: 
     import pyarrow as pa
 
     columns = [text_column] + ([id_column] if id_column is not None else [])
-    if file.format == "parquet":
+    if not file.streamed:
+        yield from _loaded_tables(file, text_column, id_column, encoding, rows)
+    elif file.format == "parquet":
         import pyarrow.parquet as pq
 
         reader = pq.ParquetFile(file.path)
@@ -165,6 +186,21 @@ def _tables(file: InputFile, text_column: str, id_column: str | None, encoding: 
                 yield pa.table({text_column: lines})
 
 
+def _loaded_tables(file: InputFile, text_column: str, id_column: str | None, encoding: str,
+                   rows: int) -> Iterator[pa.Table]:
+    """A file its format's registered loader reads whole, as tables of ``rows`` rows."""
+    import pyarrow as pa
+
+    dataset = load_texts(file.path, format=file.format, text_column=text_column,
+                         id_column=id_column, encoding=encoding)
+    columns = {text_column: list(dataset.texts)}
+    if id_column is not None:
+        columns[id_column] = list(dataset.ids)
+    table = pa.table(columns)
+    for start in range(0, table.num_rows, rows):
+        yield table.slice(start, rows)
+
+
 def _read_error(file: InputFile, exc: Exception, encoding: str) -> DatasetError:
     if isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in str(exc) \
             or "decode" in str(exc).lower():
@@ -177,7 +213,7 @@ def read_chunks(file: InputFile, *, text_column: str = "text", id_column: str | 
     """The file's rows, ``chunk_rows`` at a time (the last chunk may be shorter)."""
     import pyarrow as pa
 
-    if file.format == "text" and id_column is not None:
+    if file.streamed and file.format == "text" and id_column is not None:
         raise DatasetError(f"{file.path}: a text file has no columns, so no {id_column!r} ids; "
                            "drop --id-column or use CSV, JSONL or Parquet")
     pending: list[pa.Table] = []

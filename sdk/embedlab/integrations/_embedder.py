@@ -1,10 +1,12 @@
-"""What the LangChain and LlamaIndex classes share: the missing-extra error, the input types
-they ask for, and embedding into the plain float lists both frameworks take."""
+"""What the LangChain and LlamaIndex classes share: the missing-extra error, the model and
+input types they are built with, and embedding into the plain float lists both frameworks
+take."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .._embedder import INPUT_TYPES, Embedder
 from .._errors import ConfigurationError
@@ -13,8 +15,8 @@ from .._model_ref import ModelLike, model_label, resolve_embedder
 if TYPE_CHECKING:
     from .._transport.cache import EmbeddingCache
 
-__all__ = ["ModelLike", "check_input_type", "embed_as_lists", "missing_framework",
-           "model_label", "resolve_embedder"]
+__all__ = ["Binding", "ModelLike", "bind_model", "check_input_type", "embed_as_lists",
+           "missing_framework", "model_label", "resolve_embedder"]
 
 
 def missing_framework(package: str, extra: str, integration: str) -> ImportError:
@@ -30,6 +32,26 @@ def check_input_type(value: str | None, argument: str) -> str | None:
             f"{argument}={value!r} is not an input type; use one of {', '.join(INPUT_TYPES)} "
             "or None")
     return value
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A framework class's model: the embedder, the name to show, and the checked input types
+    of documents and queries."""
+
+    embedder: Embedder
+    label: str
+    document_input_type: str | None
+    query_input_type: str | None
+
+
+def bind_model(model: ModelLike, options: dict[str, Any] | None, *,
+               document_input_type: str | None, query_input_type: str | None) -> Binding:
+    """Resolve ``model`` (with provider ``options``) and check both input types."""
+    embedder = resolve_embedder(model, options)
+    return Binding(embedder, model_label(model, embedder),
+                   check_input_type(document_input_type, "document_input_type"),
+                   check_input_type(query_input_type, "query_input_type"))
 
 
 def embed_as_lists(embedder: Embedder, texts: Sequence[str], input_type: str | None,

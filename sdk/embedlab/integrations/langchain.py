@@ -13,20 +13,11 @@ the batching, caching and retries::
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._embedder import (
-    ModelLike,
-    check_input_type,
-    embed_as_lists,
-    missing_framework,
-    model_label,
-    resolve_embedder,
-)
-
-if TYPE_CHECKING:
-    from .._embedder import Embedder
-    from .._transport.cache import EmbeddingCache
+from .._embedder import Embedder
+from .._transport.cache import EmbeddingCache
+from ._embedder import ModelLike, bind_model, embed_as_lists, missing_framework
 
 try:
     from langchain_core.embeddings import Embeddings
@@ -56,11 +47,13 @@ class EmbedlabEmbeddings(Embeddings):
         cache: EmbeddingCache | bool | None = None,
         **options: Any,
     ) -> None:
-        self.embedder: Embedder = resolve_embedder(model, options)
+        bound = bind_model(model, options, document_input_type=document_input_type,
+                           query_input_type=query_input_type)
+        self.embedder: Embedder = bound.embedder
         #: The model's name as given (or the embedder's ``provider:model``).
-        self.model = model_label(model, self.embedder)
-        self.document_input_type = check_input_type(document_input_type, "document_input_type")
-        self.query_input_type = check_input_type(query_input_type, "query_input_type")
+        self.model = bound.label
+        self.document_input_type = bound.document_input_type
+        self.query_input_type = bound.query_input_type
         self.cache = cache
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

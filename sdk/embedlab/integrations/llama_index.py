@@ -14,19 +14,10 @@ batching, caching and retries::
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._embedder import (
-    ModelLike,
-    check_input_type,
-    embed_as_lists,
-    missing_framework,
-    model_label,
-    resolve_embedder,
-)
-
-if TYPE_CHECKING:
-    from .._embedder import Embedder
+from .._embedder import Embedder
+from ._embedder import ModelLike, bind_model, embed_as_lists, missing_framework
 
 try:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -68,15 +59,14 @@ class EmbedlabEmbedding(BaseEmbedding):
         cache: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        embedder = resolve_embedder(model, options)
-        fields: dict[str, Any] = {
-            "query_input_type": check_input_type(query_input_type, "query_input_type"),
-            "document_input_type": check_input_type(document_input_type, "document_input_type"),
-            "cache": cache,
-        }
-        super().__init__(model_name=model_label(model, embedder),
-                         embed_batch_size=embed_batch_size, **fields, **kwargs)
-        self._embedder = embedder
+        bound = bind_model(model, options, document_input_type=document_input_type,
+                           query_input_type=query_input_type)
+        fields: dict[str, Any] = {"query_input_type": bound.query_input_type,
+                                  "document_input_type": bound.document_input_type,
+                                  "cache": cache}
+        super().__init__(model_name=bound.label, embed_batch_size=embed_batch_size, **fields,
+                         **kwargs)
+        self._embedder = bound.embedder
 
     @classmethod
     def class_name(cls) -> str:

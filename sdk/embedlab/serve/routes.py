@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
@@ -16,6 +16,9 @@ from .._text import check_text
 from .errors import APIError, api_error_from
 from .schemas import MAX_INPUTS, ClassifyRequest, EmbeddingRequest
 from .state import ServeState, get_state
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["health", "v1"]
 
@@ -117,6 +120,22 @@ def _check_options(state: ServeState, body: EmbeddingRequest) -> str | None:
     return kind
 
 
+async def _embed(state: ServeState, texts: list[str],
+                 input_type: str | None) -> tuple[np.ndarray, int]:
+    """The texts' vectors and token count from the batcher; an embedlab error becomes its API
+    error, anything else (a bug in the model or a plugin) is logged and answered with a 500,
+    and the server lives on."""
+    try:
+        vectors, tokens = await state.batcher.embed(texts, input_type)
+    except EmbedlabError as exc:
+        raise api_error_from(exc) from None
+    except Exception:
+        logger.exception("embedding failed with an unexpected error")
+        raise APIError(500, "The server had an error while processing your request.",
+                       type="server_error") from None
+    return vectors, tokens
+
+
 @v1.post("/embeddings")
 async def create_embeddings(body: EmbeddingRequest, request: Request) -> Response:
     """OpenAI's ``POST /v1/embeddings`` for the served model."""
@@ -124,14 +143,7 @@ async def create_embeddings(body: EmbeddingRequest, request: Request) -> Respons
     check_model(state, body.model)
     texts = read_input(body.input)
     input_type = _check_options(state, body)
-    try:
-        vectors, tokens = await state.batcher.embed(texts, input_type)
-    except EmbedlabError as exc:
-        raise api_error_from(exc) from None
-    except Exception:  # a bug in the model or a plugin: logged, answered, the server lives on
-        logger.exception("embedding failed with an unexpected error")
-        raise APIError(500, "The server had an error while processing your request.",
-                       type="server_error") from None
+    vectors, tokens = await _embed(state, texts, input_type)
     if body.encoding_format == "base64":
         rows: list[Any] = [base64.b64encode(row.astype("<f4").tobytes()).decode("ascii")
                            for row in vectors]
@@ -157,14 +169,7 @@ async def create_classification(body: ClassifyRequest, request: Request) -> Resp
                             "model saved by `embedlab finetune` or `embedlab compare`.",
                        param="model", code="classifier_not_found")
     texts = read_input(body.input)
-    try:
-        vectors, _tokens = await state.batcher.embed(texts, head.input_type)
-    except EmbedlabError as exc:
-        raise api_error_from(exc) from None
-    except Exception:  # a bug in the model or a plugin: logged, answered, the server lives on
-        logger.exception("embedding failed with an unexpected error")
-        raise APIError(500, "The server had an error while processing your request.",
-                       type="server_error") from None
+    vectors, _tokens = await _embed(state, texts, head.input_type)
     answers = head.predict(vectors, texts, top_k=body.top_k, threshold=body.threshold)
     return json_response({
         "object": "list",
