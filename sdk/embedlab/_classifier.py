@@ -189,7 +189,7 @@ def fit_head(vectors: Any, labels: Sequence[str], *, seed: int = 42,
     import numpy as np
 
     from ._errors import DatasetError
-    from ._evaluation import make_probe, probe_features
+    from ._probe import make_probe, probe_features
 
     y = np.asarray([str(label) for label in labels])
     x = probe_features(vectors, len(y), "classifier training embeddings")

@@ -1,6 +1,6 @@
 """The label audit: rows whose label the embeddings disagree with, and classes that overlap.
 
-A logistic-regression probe (the report's own, :func:`embedlab._evaluation.make_probe`) is
+A logistic-regression probe (the report's own, :func:`embedlab._probe.make_probe`) is
 trained k times on the embeddings, each time scoring the rows it did not see (stratified,
 seeded folds), so every row gets out-of-fold class probabilities. cleanlab's confident
 learning then ranks the rows whose given label is unlikely under those probabilities
@@ -248,7 +248,7 @@ def out_of_fold_probabilities(x: np.ndarray, y: np.ndarray, n_classes: int, *, f
     from sklearn.model_selection import StratifiedKFold
     from threadpoolctl import threadpool_limits
 
-    from ._evaluation import make_probe
+    from ._probe import make_probe
     from .progress import progress_bar
 
     out = np.zeros((len(y), n_classes), dtype=np.float64)
@@ -317,7 +317,7 @@ def audit_vectors(
     """
     import numpy as np
 
-    from ._evaluation import probe_features
+    from ._probe import probe_features
 
     cleanlab = _import_cleanlab()
     started = time.perf_counter()

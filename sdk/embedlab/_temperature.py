@@ -65,7 +65,7 @@ def calibrate_head(head: ClassificationHead, vectors: Any, labels: Sequence[str]
 
     from ._classifier import fit_head
     from ._datasets.dataset import Dataset
-    from ._datasets.splits import hold_out
+    from ._datasets.holdout import hold_out
 
     rows = Dataset([str(i) for i in range(len(labels))], [str(x) for x in labels])
     fit, held_out, _ = hold_out(rows, validation_size, seed)  # the finetuners' policy

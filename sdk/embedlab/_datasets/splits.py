@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .dataset import Dataset
 
-__all__ = ["LEAK_EXAMPLES", "SplitInfo", "describe_file", "hold_out", "load_split_file",
+__all__ = ["LEAK_EXAMPLES", "SplitInfo", "describe_file", "load_split_file",
            "make_splits", "overlapping_texts"]
 
 #: Leaked texts quoted in the warning and the report.
@@ -82,20 +82,6 @@ def overlapping_texts(train: Dataset, test: Dataset) -> list[str]:
         if text in seen:
             out.append(text)
     return out
-
-
-def hold_out(train: Dataset, share: float, seed: int) -> tuple[Dataset, Dataset | None, str]:
-    """``(rows to fit, held-out rows, note)``: a stratified ``share`` of ``train`` held out
-    (at least one row per class), or none when ``train`` is too small to spare it. The one
-    policy for early stopping (:meth:`FinetuneConfig.validation_split`) and calibration."""
-    from collections import Counter
-
-    counts = Counter(train.labels)
-    wanted = max(round(share * len(train)), len(counts))
-    if share <= 0 or not counts or min(counts.values()) < 2 or len(train) - wanted < len(counts):
-        return train, None, "none (training set too small to hold rows out)"
-    fit, held_out = train.split(test_size=wanted, seed=seed)
-    return fit, held_out, f"{wanted} rows held out of train"
 
 
 def load_split_file(source: Dataset | str | Path | Any, what: str, *, text_column: str,

@@ -14,8 +14,9 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._custom_models import read_card
 from .._errors import ConfigurationError, DatasetError, FinetuneError, ModelNotFoundError
-from .._finetuner import FinetuneConfig, Finetuner, read_card
+from .._finetuner import FinetuneConfig, Finetuner
 from .._secret import safe_identity
 from .model import AdapterModel, public_options
 from .training import (

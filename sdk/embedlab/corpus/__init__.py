@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._embedder import Embedder
 from .._errors import ConfigurationError
+from .._input_types import check_input_type
 from .summary import CorpusSummary
 
 if TYPE_CHECKING:
@@ -99,10 +100,7 @@ def embed_corpus(
                                     encoding=encoding, on_duplicate_id=on_duplicate_id)
     spec = EmbedderSpec.from_model(model, portable=engine == "ray")
     embedder = spec.build()
-    kind = input_type if input_type is not None else embedder.default_input_type
-    if kind is not None and kind not in embedder.input_types:
-        raise ConfigurationError(f"{embedder.name} does not take input_type={kind!r}; valid: "
-                                 f"{', '.join(sorted(embedder.input_types))}")
+    kind = check_input_type(embedder, input_type)
     settings = {
         "model": embedder.name, "revision": str(embedder.revision or ""), "input_type": kind,
         "text_column": text_column, "id_column": id_column, "part_rows": part_rows,
