@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ._atomic import write_json
+from ._card_schema import MAX_CARD_BYTES, check_card, check_card_text
 from ._errors import ConfigurationError, ModelNotFoundError
 from .settings import data_dir
 
@@ -39,7 +40,6 @@ class Saved(Protocol):
 # --- the card ------------------------------------------------------------------------------
 def read_card(path: str | Path) -> dict[str, Any]:
     """Read and check the card of the custom model saved in directory ``path``."""
-    from ._card_schema import MAX_CARD_BYTES, check_card, check_card_text
 
     card_path = Path(path) / CARD_NAME
     try:

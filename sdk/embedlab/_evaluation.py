@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._calibration import calibration
+from ._meaning import meaning_kept
 from ._probe import as_matrix, make_probe, probe_features
 
 if TYPE_CHECKING:
@@ -103,8 +105,6 @@ def evaluate(
     )
     from sklearn.neighbors import KNeighborsClassifier
 
-    from ._calibration import calibration
-
     train_y = np.asarray([str(label) for label in train_labels])
     test_y = np.asarray([str(label) for label in test_labels])
     x_train = probe_features(train_vectors, len(train_y), "train embeddings")
@@ -146,7 +146,6 @@ def evaluate(
 
     kept: dict[str, float] = {}
     if baseline_test_vectors is not None:
-        from ._meaning import meaning_kept
 
         reference = as_matrix(baseline_test_vectors, len(test_y), "baseline test embeddings")
         kept = meaning_kept(reference, x_test, test_y.tolist(), seed=seed)

@@ -14,8 +14,14 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._custom_models import read_card
+from ._classifier import fit_head, read_head
+from ._custom_models import read_card, remember_saved, write_card
+from ._errors import ConfigurationError
 from ._finetune_config import FinetuneConfig
+from ._manifest import staged_output
+from ._temperature import calibrate_head
+from ._version import __version__
+from ._weights import check_finite_weights
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -65,7 +71,6 @@ class CustomModel(ABC):
 
     def card(self) -> dict[str, Any]:
         """The JSON card written beside the weights; subclasses add their own keys."""
-        from ._version import __version__
 
         return {
             "id": self.id,
@@ -87,9 +92,6 @@ class CustomModel(ABC):
         process; a caller saving into a staging directory that moves afterwards passes
         ``False`` and indexes the final place (:func:`embedlab._custom_models.remember_saved`).
         """
-        from ._custom_models import remember_saved, write_card
-        from ._manifest import staged_output
-        from ._weights import check_finite_weights
 
         target = Path(path).expanduser()
         with staged_output(target, overwrite=overwrite, what="custom model") as tmp:
@@ -112,14 +114,12 @@ class CustomModel(ABC):
         :attr:`classifier` (saved with the model) and return it. ``calibrate_on``: the
         validation share of ``train`` whose rows fit its temperature (see
         :mod:`embedlab._temperature`), the rows the finetuner held out with that share."""
-        from ._classifier import fit_head
 
         vectors = self.embedder().embed(list(train.texts), input_type, cache=cache,
                                         progress=progress)
         head = fit_head(vectors, train.labels, seed=seed, input_type=input_type,
                         fitted_on={"fingerprint": train.fingerprint})
         if calibrate_on:
-            from ._temperature import calibrate_head
 
             head, _ = calibrate_head(head, vectors, train.labels, validation_size=calibrate_on,
                                      seed=seed)
@@ -143,8 +143,6 @@ class CustomModel(ABC):
 
     def _saved_classifier(self) -> ClassificationHead:
         """The head saved beside the model, or a clear error saying how to get one."""
-        from ._classifier import read_head
-        from ._errors import ConfigurationError
 
         card = read_card(self.path) if self.path is not None else {}
         if "classifier" in card:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .dataset import Dataset
+from .._errors import DatasetError
+from .dataset import Dataset
+from .loaders import load_dataset
 
 __all__ = ["LEAK_EXAMPLES", "SplitInfo", "describe_file", "load_split_file",
            "make_splits", "overlapping_texts"]
@@ -88,8 +89,6 @@ def load_split_file(source: Dataset | str | Path | Any, what: str, *, text_colum
                     label_column: str, encoding: str) -> Dataset:
     """Load a test or validation set like the training data and validate it (a class may
     have a single row there); errors name the file and rows."""
-    from .dataset import Dataset
-    from .loaders import load_dataset
 
     data = source if isinstance(source, Dataset) else load_dataset(
         source, text_column=text_column, label_column=label_column, encoding=encoding)
@@ -99,7 +98,6 @@ def load_split_file(source: Dataset | str | Path | Any, what: str, *, text_colum
 
 def _check_labels(train: Dataset, other: Dataset, what: str) -> None:
     """Refuse a ``what`` set with labels the training data does not have."""
-    from .._errors import DatasetError
 
     known = set(train.labels)
     unknown = sorted({label for label in other.labels if label not in known})

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import MalformedResponseError, RateLimitError
 from .._input_types import check_input_type
+from .._text import check_texts
 from ..progress import progress_bar
 from ..settings import cache_enabled, describe_wait
 from .cache import CacheDamagedError, CacheNamespace, EmbeddingCache, default_cache
@@ -101,7 +102,6 @@ def _check_texts(texts: Iterable[str]) -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"embed() takes a list of texts, but item {i} is a "
                             f"{type(text).__name__}; convert it with str() or drop it")
-    from .._text import check_texts
 
     check_texts(items, lambda i: f"text {i + 1} of {len(items)} given to embed()")
     return items

@@ -14,12 +14,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._embedder import Embedder
 from .._errors import ConfigurationError
 from .._input_types import check_input_type
+from ..settings import cache_enabled
+from .duplicates import find_duplicate_ids
+from .local import run_local
+from .output import OutputDir
+from .sources import discover
+from .spec import EmbedderSpec
 from .summary import CorpusSummary
 
 if TYPE_CHECKING:
     from .._transport.cache import EmbeddingCache
     from .duplicates import OnDuplicateId
-    from .output import OutputDir
 
 __all__ = ["DEFAULT_PART_ROWS", "CorpusSummary", "embed_corpus"]
 
@@ -30,7 +35,6 @@ DEFAULT_PART_ROWS = 10_000
 def _cache_path(cache: EmbeddingCache | bool | None) -> str | None:
     """Where Ray workers find the cache (``None``: they embed without one)."""
     from .._transport.cache import EmbeddingCache, default_cache
-    from ..settings import cache_enabled
 
     if cache is False or (cache is None and not cache_enabled()):
         return None
@@ -85,11 +89,6 @@ def embed_corpus(
     each id's last row instead. ``restart=True`` deletes an earlier run's parts in ``out``
     (of this job or another) and starts over.
     """
-    from .duplicates import find_duplicate_ids
-    from .local import run_local
-    from .output import OutputDir
-    from .sources import discover
-    from .spec import EmbedderSpec
 
     if engine not in ("local", "ray"):
         raise ConfigurationError(f"engine must be 'local' or 'ray', not {engine!r}")
