@@ -90,7 +90,7 @@ def test_embedlab_has_no_import_cycle() -> None:
     ("embedlab", "ValidationIssue", "embedlab._datasets.issues"),
     ("embedlab", "FinetuneConfig", "embedlab._finetune_config"),
 ])
-def test_moved_names_still_import_from_their_old_module(module: str, name: str,
+def test_public_names_are_the_objects_of_their_home_module(module: str, name: str,
                                                         home: str) -> None:
     import importlib
 
