@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from embedlab import ConfigurationError, CustomModel
 
+from . import resolve
 from .embedder import LocalEmbedder
 from .loading import load_sentence_transformer, quiet_transformers
-from .resolve import file_digest
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -66,7 +66,7 @@ def saved_weights_digest(directory: Path) -> str:
     combined = hashlib.sha256()
     for name, path in named:
         combined.update(name.encode())
-        combined.update(file_digest(path).encode())
+        combined.update(resolve.file_digest(path).encode())
     return combined.hexdigest()[:16]
 
 
