@@ -6,6 +6,8 @@ from typing import Any
 
 from embedlab import hookimpl
 
+from .embedder import CohereEmbedder
+
 DEFAULT_MODEL = "embed-english-v3.0"
 MODELS = ["embed-v4.0", "embed-english-v3.0", "embed-multilingual-v3.0",
           "embed-english-light-v3.0", "embed-multilingual-light-v3.0"]
@@ -19,7 +21,6 @@ FINETUNE_NOTE = (
 
 
 def _embedder(model: str, **options: Any) -> Any:
-    from .embedder import CohereEmbedder
 
     return CohereEmbedder(model, **options)
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from embedlab import ConfigurationError, Embedder, ProviderError
 
+from .device import pick_device
+from .loading import load_sentence_transformer
 from .resolve import read_static_info, resolve_model
 
 if TYPE_CHECKING:
@@ -92,7 +94,6 @@ class LocalEmbedder(Embedder):
         """The torch device the model runs on (chooses one without loading the model)."""
         if self._model is not None:
             return str(self._model.device)
-        from .device import pick_device
 
         return pick_device(self._device_request)
 
@@ -106,8 +107,6 @@ class LocalEmbedder(Embedder):
         return self._model
 
     def _load_model(self) -> SentenceTransformer:
-        from .device import pick_device
-        from .loading import load_sentence_transformer
 
         device = pick_device(self._device_request)
         try:

@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .device import cpu_threads
+from .loading import load_sentence_transformer
+
 __all__ = ["MEASURED_STEPS", "measure_rates", "training_estimate"]
 
 #: Training steps timed (after one warm-up step).
@@ -24,9 +27,6 @@ def measure_rates(base_path: Path, device: str, texts: Sequence[str], batch_size
     """Seconds per training step (batches of ``batch_size`` of ``texts``) and seconds per
     text embedded, measured on a throwaway copy of the model at ``base_path``."""
     import torch
-
-    from .device import cpu_threads
-    from .loading import load_sentence_transformer
 
     if device == "cpu":
         torch.set_num_threads(cpu_threads())

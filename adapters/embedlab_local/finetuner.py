@@ -20,8 +20,14 @@ from embedlab import (
     read_card,
 )
 
-from .losses import DEFAULT_LOSS, LOSSES
+from .device import cpu_threads, pick_device
+from .embedder import PROMPT_NAMES
+from .estimate import measure_rates, training_estimate
+from .keep import Keeper
+from .loading import load_sentence_transformer
+from .losses import DEFAULT_LOSS, LOSSES, PROXY_LOSSES, make_loss
 from .model import LocalCustomModel, custom_model_id
+from .probe import PROBE_TRAIN_ROWS, class_centroids
 from .resolve import DEFAULT_MODEL, resolve_model
 from .stacked_head import HEAD_EPOCHS, HEADS
 
@@ -142,9 +148,6 @@ class LocalFinetuner(Finetuner):
         """Training time on this machine: the steps this run takes, at the rate measured on a
         few real training steps, plus each epoch's validation probe (an upper bound: early
         stopping may end sooner)."""
-        from .device import pick_device
-        from .estimate import measure_rates, training_estimate
-        from .probe import PROBE_TRAIN_ROWS
 
         config = config or FinetuneConfig()
         fit, held_out, _ = config.validation_split(train, validation)
@@ -203,12 +206,6 @@ class LocalFinetuner(Finetuner):
         )
         from sentence_transformers.base.sampler import BatchSamplers
 
-        from .device import cpu_threads, pick_device
-        from .embedder import PROMPT_NAMES
-        from .keep import Keeper
-        from .loading import load_sentence_transformer
-        from .losses import PROXY_LOSSES, make_loss
-        from .probe import class_centroids
         from .training import EpochProbe
 
         device = pick_device(self.device)

@@ -13,7 +13,11 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from embedlab import CustomModel
+from embedlab import ConfigurationError, CustomModel
+
+from . import resolve
+from .embedder import LocalEmbedder
+from .loading import load_sentence_transformer, quiet_transformers
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -42,9 +46,6 @@ def custom_model_id(base_revision: str, dataset_fingerprint: str,
 def saved_weights_digest(directory: Path) -> str:
     """A short SHA-256 over ``modules.json`` and each module folder's weights and configs
     (memoised per file size and modification time, so a load hashes each file once)."""
-    from embedlab import ConfigurationError
-
-    from .resolve import file_digest
 
     try:
         modules = json.loads((directory / "modules.json").read_text(encoding="utf-8"))
@@ -65,7 +66,7 @@ def saved_weights_digest(directory: Path) -> str:
     combined = hashlib.sha256()
     for name, path in named:
         combined.update(name.encode())
-        combined.update(file_digest(path).encode())
+        combined.update(resolve.file_digest(path).encode())
     return combined.hexdigest()[:16]
 
 
@@ -100,7 +101,6 @@ class LocalCustomModel(CustomModel):
 
     def embedder(self, **options: Any) -> LocalEmbedder:
         """An embedder on the trained weights (``options``: device, normalize, batch_size)."""
-        from .embedder import LocalEmbedder
 
         if self.path is not None:
             embedder = LocalEmbedder(str(self.path), revision=self.fingerprint, **options)
@@ -115,11 +115,9 @@ class LocalCustomModel(CustomModel):
         """Save the sentence-transformers model (safetensors) into ``directory``."""
         model = self._model
         if model is None:
-            from .loading import load_sentence_transformer
 
             assert self.path is not None
             model = load_sentence_transformer(self.path, "cpu")
-        from .loading import quiet_transformers
 
         with quiet_transformers():
             model.save(str(directory), safe_serialization=True, create_model_card=False)

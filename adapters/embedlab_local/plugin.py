@@ -7,19 +7,20 @@ from typing import Any
 
 from embedlab import hookimpl
 
+from .embedder import LocalEmbedder
+from .finetuner import LocalFinetuner
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 INSTALL = "pip install torch==2.13.0 && pip install 'embedlab[local]'"
 REQUIRES = ["sentence_transformers", "torch"]
 
 
 def _embedder(model: str, **options: Any) -> Any:
-    from .embedder import LocalEmbedder
 
     return LocalEmbedder(model, **options)
 
 
 def _finetuner(**options: Any) -> Any:
-    from .finetuner import LocalFinetuner
 
     return LocalFinetuner(**options)
 

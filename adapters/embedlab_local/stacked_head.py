@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from embedlab.adapter import TrainingSettings, train_head
+
 if TYPE_CHECKING:
     import torch
     from embedlab import Dataset
@@ -63,7 +65,6 @@ def train_stacked_head(model: SentenceTransformer, fit: Dataset, held_out: Datas
     """Train a ``kind`` head on ``model``'s vectors of ``fit`` (early-stopping on
     ``held_out``); returns it with what the card records about it."""
     import numpy as np
-    from embedlab.adapter import TrainingSettings, train_head
 
     index = {label: i for i, label in enumerate(sorted(set(fit.labels)))}
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from embedlab.progress import progress_bar
 from transformers import TrainerCallback
 
 from .probe import PROBE_TRAIN_ROWS, probe_scores, stratified_cap
@@ -97,7 +98,6 @@ class EpochProbe(TrainerCallback):
     # --- trainer events ------------------------------------------------------------------
     def on_train_begin(self, args: TrainingArguments, state: TrainerState,
                        control: TrainerControl, **kwargs: Any) -> None:
-        from embedlab.progress import progress_bar
 
         # One bar for the whole training (every epoch), whose ETA averages over the run so
         # far (smoothing 0), so the validation probe after each epoch is in it too.

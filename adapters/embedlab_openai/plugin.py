@@ -6,6 +6,8 @@ from typing import Any
 
 from embedlab import hookimpl
 
+from .embedder import OpenAIEmbedder
+
 DEFAULT_MODEL = "text-embedding-3-small"
 MODELS = ["text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"]
 INSTALL = "pip install 'embedlab[openai]'"
@@ -17,7 +19,6 @@ FINETUNE_NOTE = (
 
 
 def _embedder(model: str, **options: Any) -> Any:
-    from .embedder import OpenAIEmbedder
 
     return OpenAIEmbedder(model, **options)
 

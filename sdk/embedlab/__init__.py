@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._custom_models import read_card
-from ._datasets.dataset import Dataset, ValidationIssue, ValidationReport
+from ._datasets.dataset import Dataset
+from ._datasets.issues import ValidationIssue
 from ._datasets.loaders import load_dataset
-from ._embedder import INPUT_TYPES, Embedder
+from ._datasets.validation import ValidationReport
+from ._embedder import Embedder
 from ._errors import (
     AuthenticationError,
     BadRequestError,
@@ -37,9 +39,8 @@ from ._errors import (
     UnknownProviderError,
 )
 from ._finetuner import CustomModel, FinetuneConfig, Finetuner
+from ._input_types import INPUT_TYPES
 from ._lookup import get_embedder, get_finetuner, get_visualizer, load_custom_model, providers
-from ._moved import install as _install_old_paths
-from ._moved import moved_module as _moved_module
 from ._plugins import register_plugin, unregister_plugin
 from ._version import __version__
 from ._visualizer import Marker, Projection, Visualizer
@@ -135,11 +136,4 @@ __all__ = [
     "unregister_plugin",
 ]
 
-_lazy_getattr, __dir__ = _lazy_exports(__name__, _LAZY)
-_install_old_paths()
-
-
-def __getattr__(name: str) -> object:
-    """A lazy export, or a module under its old public path (deprecated, see ``_moved``)."""
-    module = _moved_module(__name__, name)
-    return module if module is not None else _lazy_getattr(name)
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY)

@@ -8,10 +8,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._classifier import fit_head
+from ._custom_models import find_custom_model, missing_model_path
+from ._datasets.dataset import Dataset
+from ._datasets.loaders import load_dataset
+from ._errors import ConfigurationError, ModelNotFoundError
+from ._finetuner import CustomModel
+from ._lookup import get_embedder, load_custom_model, parse_name
+
 if TYPE_CHECKING:
     from ._classifier import ClassificationHead, Prediction
-    from ._datasets.dataset import Dataset
-    from ._finetuner import CustomModel
     from ._transport.cache import EmbeddingCache
 
 __all__ = ["classifier_of", "classify", "resolve_custom_model"]
@@ -20,8 +26,6 @@ __all__ = ["classifier_of", "classify", "resolve_custom_model"]
 def resolve_custom_model(name: str | Path) -> CustomModel | None:
     """The saved custom model ``name`` refers to (its id, directory, or ``provider:ID``), or
     ``None`` when it names a base model."""
-    from ._custom_models import find_custom_model
-    from ._lookup import load_custom_model, parse_name
 
     found = find_custom_model(name)
     if found is None and isinstance(name, str):
@@ -34,9 +38,6 @@ def classifier_of(model: Any) -> ClassificationHead | None:
     """The classification head of ``model`` (a custom model, its id or directory), or
     ``None`` for anything else (a base model, an embedder) or a custom model without one."""
     import os
-
-    from ._errors import ConfigurationError
-    from ._finetuner import CustomModel
 
     if isinstance(model, CustomModel):
         custom: CustomModel | None = model
@@ -55,8 +56,6 @@ def classifier_of(model: Any) -> ClassificationHead | None:
 def _examples(examples: Dataset | str | Path | Any, text_column: str, label_column: str,
               encoding: str) -> Dataset:
     """Labelled examples as a validated dataset (two classes, one row each at least)."""
-    from ._datasets.dataset import Dataset
-    from ._datasets.loaders import load_dataset
 
     data = examples if isinstance(examples, Dataset) else load_dataset(
         examples, text_column=text_column, label_column=label_column, encoding=encoding)
@@ -86,10 +85,6 @@ def classify(
     fitted on them instead, so any model works, base models too (``"local"``,
     ``"cohere:embed-english-v3.0"``). The examples and the texts are embedded in one call.
     """
-    from ._custom_models import missing_model_path
-    from ._errors import ConfigurationError, ModelNotFoundError
-    from ._finetuner import CustomModel
-    from ._lookup import get_embedder
 
     if isinstance(texts, str):
         raise TypeError("classify() takes a list of texts, not a str: pass [text]")
@@ -110,8 +105,6 @@ def classify(
                 "model trained by `embedlab finetune` or `embedlab compare`")
         return custom.classify(items, top_k=top_k, threshold=threshold, cache=cache,
                                progress=progress)
-
-    from ._classifier import fit_head
 
     data = _examples(examples, text_column, label_column, encoding)
     embedder = custom.embedder() if custom is not None else get_embedder(str(model))

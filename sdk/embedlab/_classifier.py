@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._errors import ConfigurationError, DatasetError, ModelNotFoundError
+from ._probe import make_probe, probe_features
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -89,8 +92,6 @@ class ClassificationHead:
     def predict_proba(self, vectors: Any) -> np.ndarray:
         """Class probabilities, one row per vector, columns in ``classes`` order."""
         import numpy as np
-
-        from ._errors import ConfigurationError
 
         x = _normalize(vectors)
         if x.shape[1] != self.dimension:
@@ -188,9 +189,6 @@ def fit_head(vectors: Any, labels: Sequence[str], *, seed: int = 42,
     """Fit the report's probe (logistic regression on L2-normalised vectors) as a head."""
     import numpy as np
 
-    from ._errors import DatasetError
-    from ._evaluation import make_probe, probe_features
-
     y = np.asarray([str(label) for label in labels])
     x = probe_features(vectors, len(y), "classifier training embeddings")
     if len(set(y.tolist())) < 2:
@@ -211,7 +209,6 @@ def read_head(directory: str | Path, entry: Any) -> ClassificationHead:
     """The head saved in ``directory`` as the card's ``classifier`` ``entry`` describes,
     checked against the card (format, digest, shapes); damage raises
     :class:`~embedlab.ModelNotFoundError` with the way out."""
-    from ._errors import ModelNotFoundError
 
     folder = Path(directory)
     way_out = (f"train the model again (`embedlab finetune`), or delete the \"classifier\" "

@@ -11,14 +11,12 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ._atomic import write_json
+from ._card_schema import MAX_CARD_BYTES, check_card, check_card_text
 from ._errors import ConfigurationError, ModelNotFoundError
 from .settings import data_dir
-
-if TYPE_CHECKING:
-    from ._finetuner import CustomModel
 
 __all__ = ["CARD_NAME", "check_provider", "find_custom_model", "find_trained",
            "missing_model_path", "read_card", "remember_custom_model", "remember_saved",
@@ -30,10 +28,18 @@ CARD_NAME = "embedlab.json"
 _lock = threading.Lock()
 
 
+class Saved(Protocol):
+    """What the index reads and sets of a saved :class:`~embedlab.CustomModel` (typed here,
+    so this module need not import the class whose ``save`` calls it)."""
+
+    id: str
+    path: Path | None
+    training_key: str | None
+
+
 # --- the card ------------------------------------------------------------------------------
 def read_card(path: str | Path) -> dict[str, Any]:
     """Read and check the card of the custom model saved in directory ``path``."""
-    from ._card_schema import MAX_CARD_BYTES, check_card, check_card_text
 
     card_path = Path(path) / CARD_NAME
     try:
@@ -101,7 +107,7 @@ def remember_custom_model(model_id: str, path: Path) -> None:
     _remember(_IDS, model_id, path)
 
 
-def remember_saved(model: CustomModel, path: Path) -> None:
+def remember_saved(model: Saved, path: Path) -> None:
     """Point ``model`` and the index at ``path``, where the model's files now are (after a
     save into a staging directory that was then renamed into place); a model with a
     training key is found by it too (:mod:`embedlab._reuse`)."""
@@ -152,13 +158,3 @@ def missing_model_path(name: str | Path) -> str | None:
     return (f"{text}: the path {found}. Give the directory a custom model was saved into (it "
             f"holds {CARD_NAME}) or its id, or a provider's model as provider:model "
             f"(e.g. local:{text})")
-
-
-def __getattr__(name: str) -> Any:
-    """``load_custom_model`` moved to :mod:`embedlab._lookup` (it needs the finetuners); the
-    old import path still works, through the public package."""
-    if name == "load_custom_model":
-        from . import load_custom_model
-
-        return load_custom_model
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     import numpy as np
 
     from ._transport.cache import EmbeddingCache
 
-__all__ = ["INPUT_TYPES", "Embedder", "InputType"]
+from ._input_types import INPUT_TYPES, InputType
 
-InputType = Literal["classification", "clustering", "search_document", "search_query"]
-#: The input types embedlab knows. Providers map them onto their own (or ignore them).
-INPUT_TYPES: tuple[str, ...] = ("classification", "clustering", "search_document", "search_query")
+__all__ = ["INPUT_TYPES", "Embedder", "InputType"]
 
 
 class Embedder(ABC):

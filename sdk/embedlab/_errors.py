@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._datasets.validation import ValidationIssue
+    from ._datasets.issues import ValidationIssue
 
 __all__ = [
     "AuthenticationError",

@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._calibration import calibration
+from ._meaning import meaning_kept
+from ._probe import as_matrix, make_probe, probe_features
+
 if TYPE_CHECKING:
-    import numpy as np
 
     from ._classifier import ClassificationHead
 
@@ -71,31 +74,6 @@ class Evaluation:
         return asdict(self)
 
 
-def _as_matrix(vectors: Any, n: int, what: str) -> np.ndarray:
-    import numpy as np
-
-    array = np.asarray(vectors, dtype=np.float64)
-    if array.ndim != 2 or array.shape[0] != n:
-        raise ValueError(f"{what}: expected {n} rows of vectors, got shape {array.shape}")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{what}: embeddings contain NaN or infinite values")
-    return array
-
-
-def probe_features(vectors: Any, n: int, what: str) -> np.ndarray:
-    """Checked, L2-normalised float64 rows: every model is probed in cosine geometry."""
-    from sklearn.preprocessing import normalize
-
-    return normalize(_as_matrix(vectors, n, what))
-
-
-def make_probe(seed: int = 42) -> Any:
-    """The logistic-regression probe every score in embedlab uses (report and label audit)."""
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(max_iter=2000, random_state=seed)
-
-
 def evaluate(
     train_vectors: Any,
     train_labels: Sequence[str],
@@ -126,8 +104,6 @@ def evaluate(
         silhouette_score,
     )
     from sklearn.neighbors import KNeighborsClassifier
-
-    from ._calibration import calibration
 
     train_y = np.asarray([str(label) for label in train_labels])
     test_y = np.asarray([str(label) for label in test_labels])
@@ -170,9 +146,8 @@ def evaluate(
 
     kept: dict[str, float] = {}
     if baseline_test_vectors is not None:
-        from ._meaning import meaning_kept
 
-        reference = _as_matrix(baseline_test_vectors, len(test_y), "baseline test embeddings")
+        reference = as_matrix(baseline_test_vectors, len(test_y), "baseline test embeddings")
         kept = meaning_kept(reference, x_test, test_y.tolist(), seed=seed)
     return Evaluation(
         accuracy=float(accuracy_score(test_y, predicted)),

@@ -11,13 +11,17 @@ path or id with :func:`embedlab.load_custom_model`. The card and the id index ar
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-# Card I/O lives in custom_models; these names stay importable from here for plugins.
-from ._custom_models import CARD_NAME, read_card
-from ._meaning import DEFAULT_KEEP
+from ._classifier import fit_head, read_head
+from ._custom_models import read_card, remember_saved, write_card
+from ._errors import ConfigurationError
+from ._finetune_config import FinetuneConfig
+from ._manifest import staged_output
+from ._temperature import calibrate_head
+from ._version import __version__
+from ._weights import check_finite_weights
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,59 +31,7 @@ if TYPE_CHECKING:
     from ._embedder import Embedder
     from ._transport.cache import EmbeddingCache
 
-__all__ = ["CARD_NAME", "CustomModel", "FinetuneConfig", "Finetuner", "Method", "read_card"]
-
-Method = Literal["full", "adapter"]
-
-
-@dataclass
-class FinetuneConfig:
-    """Hyperparameters shared by finetuners. ``None`` means "the finetuner's default"."""
-
-    epochs: int | None = None
-    batch_size: int | None = None
-    learning_rate: float | None = None
-    max_steps: int | None = None
-    #: Fraction of the training data held out for early stopping when no validation set is given.
-    validation_size: float = 0.1
-    #: Epochs without improvement before stopping.
-    patience: int | None = None
-    #: Seconds of training after which a finetuner stops cleanly, keeping the best checkpoint
-    #: so far (the card records that it stopped early and why); ``None``: no limit.
-    time_budget: float | None = None
-    seed: int = 42
-    input_type: str | None = "classification"
-    progress: bool | None = None
-    #: The least ``similarity_agreement`` with the baseline (Spearman of their cosine
-    #: similarities, :mod:`embedlab._meaning`) the custom model keeps on the validation rows:
-    #: the finetuner blends back towards the baseline until it does. 0: the most separated
-    #: model (routing, moderation by nearest class); the default keeps search, RAG and
-    #: clustering working (bench/keep.py).
-    keep: float = DEFAULT_KEEP
-    #: Provider-specific options (loss name, head type, ...).
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        from ._hyperparameters import check_config
-
-        check_config(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy, for the model card and the report."""
-        return asdict(self)
-
-    def validation_split(self, train: Dataset, validation: Dataset | None = None
-                         ) -> tuple[Dataset, Dataset | None, str]:
-        """``(rows to fit, validation rows, note)``: the one policy every finetuner (and the
-        dry run's count) uses. The ``validation`` set given; else a stratified
-        ``validation_size`` share of ``train`` held out for early stopping (at least one row
-        per class); else none, when ``train`` is too small to spare it."""
-        from ._datasets.splits import hold_out
-
-        if validation is not None:
-            return train, validation, "given"
-        return hold_out(train, self.validation_size, self.seed)
-
+__all__ = ["CustomModel", "FinetuneConfig", "Finetuner"]
 
 class CustomModel(ABC):
     """A trained model: who made it, from what, how, and how it scored while training.
@@ -119,7 +71,6 @@ class CustomModel(ABC):
 
     def card(self) -> dict[str, Any]:
         """The JSON card written beside the weights; subclasses add their own keys."""
-        from ._version import __version__
 
         return {
             "id": self.id,
@@ -141,9 +92,6 @@ class CustomModel(ABC):
         process; a caller saving into a staging directory that moves afterwards passes
         ``False`` and indexes the final place (:func:`embedlab._custom_models.remember_saved`).
         """
-        from ._custom_models import remember_saved, write_card
-        from ._manifest import staged_output
-        from ._weights import check_finite_weights
 
         target = Path(path).expanduser()
         with staged_output(target, overwrite=overwrite, what="custom model") as tmp:
@@ -166,14 +114,12 @@ class CustomModel(ABC):
         :attr:`classifier` (saved with the model) and return it. ``calibrate_on``: the
         validation share of ``train`` whose rows fit its temperature (see
         :mod:`embedlab._temperature`), the rows the finetuner held out with that share."""
-        from ._classifier import fit_head
 
         vectors = self.embedder().embed(list(train.texts), input_type, cache=cache,
                                         progress=progress)
         head = fit_head(vectors, train.labels, seed=seed, input_type=input_type,
                         fitted_on={"fingerprint": train.fingerprint})
         if calibrate_on:
-            from ._temperature import calibrate_head
 
             head, _ = calibrate_head(head, vectors, train.labels, validation_size=calibrate_on,
                                      seed=seed)
@@ -197,8 +143,6 @@ class CustomModel(ABC):
 
     def _saved_classifier(self) -> ClassificationHead:
         """The head saved beside the model, or a clear error saying how to get one."""
-        from ._classifier import read_head
-        from ._errors import ConfigurationError
 
         card = read_card(self.path) if self.path is not None else {}
         if "classifier" in card:

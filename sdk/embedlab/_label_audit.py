@@ -1,6 +1,6 @@
 """The label audit: rows whose label the embeddings disagree with, and classes that overlap.
 
-A logistic-regression probe (the report's own, :func:`embedlab._evaluation.make_probe`) is
+A logistic-regression probe (the report's own, :func:`embedlab._probe.make_probe`) is
 trained k times on the embeddings, each time scoring the rows it did not see (stratified,
 seeded folds), so every row gets out-of-fold class probabilities. cleanlab's confident
 learning then ranks the rows whose given label is unlikely under those probabilities
@@ -19,6 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._atomic import atomic_open, write_json
+from ._datasets.dataset import Dataset
+from ._datasets.loaders import load_dataset
+from ._errors import ConfigurationError, DatasetError
+from ._lookup import get_embedder
+from ._manifest import staged_output
+from ._probe import make_probe, probe_features
+from .progress import progress_bar
 
 if TYPE_CHECKING:
     import numpy as np
@@ -140,7 +147,6 @@ class Audit:
         replaced only with ``overwrite=True``, and a directory holding files embedlab did
         not write is refused.
         """
-        from ._manifest import staged_output
 
         target = Path(directory).expanduser()
         with staged_output(target, overwrite=overwrite, what="label audit") as tmp:
@@ -206,7 +212,6 @@ def _write_overlaps(fh: Any, overlaps: Sequence[ClassOverlap]) -> None:
 
 def _import_cleanlab() -> Any:
     """cleanlab's filter and dataset modules, or a clear message naming the extra."""
-    from ._errors import ConfigurationError
 
     try:
         import cleanlab.dataset
@@ -219,7 +224,6 @@ def _import_cleanlab() -> Any:
 
 def _fold_count(labels: Sequence[str], folds: int, where: str) -> tuple[int, list[str]]:
     """Folds to use (at most the smallest class's size) and a note when that is fewer."""
-    from ._errors import ConfigurationError, DatasetError
 
     if folds < 2:
         raise ConfigurationError(f"folds={folds}: the audit needs at least 2 folds")
@@ -247,9 +251,6 @@ def out_of_fold_probabilities(x: np.ndarray, y: np.ndarray, n_classes: int, *, f
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
     from threadpoolctl import threadpool_limits
-
-    from ._evaluation import make_probe
-    from .progress import progress_bar
 
     out = np.zeros((len(y), n_classes), dtype=np.float64)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
@@ -317,8 +318,6 @@ def audit_vectors(
     """
     import numpy as np
 
-    from ._evaluation import probe_features
-
     cleanlab = _import_cleanlab()
     started = time.perf_counter()
     where = dataset.source or dataset.name
@@ -371,9 +370,6 @@ def audit(
     ``provider`` is a provider name or ``provider:model``: each distinct text is embedded
     once, through the embedding cache. See :func:`audit_vectors` for the rest.
     """
-    from ._datasets.dataset import Dataset
-    from ._datasets.loaders import load_dataset
-    from ._lookup import get_embedder
 
     _import_cleanlab()  # a missing extra is reported before any model loads
     embedder = get_embedder(provider, **dict(embedder_options or {}))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._classifier import read_head
 from ._custom_models import (
     CARD_NAME,
     check_provider,
@@ -19,6 +20,7 @@ from ._custom_models import (
 from ._errors import (
     BrokenPluginError,
     ConfigurationError,
+    FinetuneNotSupportedError,
     ModelNotFoundError,
     ProviderUnavailableError,
     UnknownProviderError,
@@ -182,7 +184,6 @@ def get_finetuner(provider: str, method: str | None = None, **options: Any) -> F
         ]
     if not candidates:
         offered = sorted({e.method for e in own + generic})
-        from ._errors import FinetuneNotSupportedError
 
         note = next((e.finetune_note for e in _embedder_entries() if e.name == name), "")
         raise FinetuneNotSupportedError(
@@ -225,8 +226,7 @@ def load_custom_model(name: str | Path) -> CustomModel:
         _loading.reset(token)
     model.path = path
     if "classifier" in card and model.classifier is None:
-        from ._classifier import read_head  # checked like the weights: damage fails the load
-
+        # checked like the weights: damage fails the load
         model.classifier = read_head(path, card["classifier"])
     return model
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from ._atomic import write_json
 from ._errors import ConfigurationError
+from ._version import __version__
 
 __all__ = ["MANIFEST_NAME", "check_output_dir", "foreign_files", "owned_files", "read_manifest",
            "staged_output", "write_manifest"]
@@ -56,7 +57,6 @@ def _files(directory: Path) -> Iterator[Path]:
 
 def write_manifest(directory: str | Path, kind: str) -> Path:
     """List every file under ``directory`` in its manifest (what embedlab wrote there)."""
-    from ._version import __version__
 
     root = Path(directory)
     files: dict[str, dict[str, Any]] = {}

@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 from typing import Any, Union
 
+from ._custom_models import find_custom_model, read_card
 from ._embedder import Embedder
 from ._errors import ConfigurationError
 from ._finetuner import CustomModel
+from ._lookup import get_embedder
 
 __all__ = ["ModelLike", "model_aliases", "model_label", "resolve_embedder"]
 
@@ -31,7 +33,6 @@ def resolve_embedder(model: ModelLike, options: dict[str, Any] | None = None) ->
                 "options are for a model given by name; a CustomModel embeds as it was trained")
         return model.embedder()
     if isinstance(model, (str, os.PathLike)):
-        from ._lookup import get_embedder
 
         return get_embedder(os.fspath(model), **(options or {}))
     raise ConfigurationError(
@@ -53,7 +54,6 @@ def model_aliases(model: ModelLike, embedder: Embedder) -> tuple[str, ...]:
     model's id (when it was given by path)."""
     names = [model_label(model, embedder), embedder.name]
     if isinstance(model, (str, os.PathLike)):
-        from ._custom_models import find_custom_model, read_card
 
         found = find_custom_model(os.fspath(model))
         if found is not None:

@@ -29,6 +29,7 @@ from ._registration import (
     LoaderEntry,
     VisualizerEntry,
 )
+from ._version import __version__
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -170,7 +171,6 @@ def _build() -> Registry:
     pm = pluggy.PluginManager("embedlab")
     pm.add_hookspecs(hookspecs)
     registry = Registry()
-    from ._version import __version__
 
     candidates: list[tuple[str, str, str, Callable[[], Any]]] = [
         (module.rsplit(".", 1)[-1], "builtin", __version__,

@@ -11,6 +11,10 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ._custom_models import find_trained
+from ._errors import EmbedlabError
+from ._version import __version__
+
 if TYPE_CHECKING:
     from ._datasets.dataset import Dataset
     from ._finetuner import CustomModel, FinetuneConfig, Finetuner
@@ -22,7 +26,6 @@ def training_key(finetuner: Finetuner, train: Dataset, validation: Dataset | Non
                  config: FinetuneConfig) -> str | None:
     """A 32-hex key for training ``finetuner`` on this data with this config, or ``None``
     when the finetuner does not say what decides its models."""
-    from ._version import __version__
 
     identity = finetuner.identity()
     if identity is None:
@@ -42,8 +45,6 @@ def finetune_or_reuse(finetuner: Finetuner, train: Dataset, validation: Dataset 
                       say: Callable[[str], None] | None = None) -> tuple[CustomModel, bool]:
     """``(model, reused)``: the saved model trained the same way, loaded and announced
     through ``say``; else (or with ``retrain``) a newly trained one carrying its key."""
-    from ._custom_models import find_trained
-    from ._errors import EmbedlabError
 
     key = training_key(finetuner, train, validation, config)
     where = find_trained(key) if key is not None and not retrain else None

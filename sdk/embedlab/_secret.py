@@ -11,8 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, NoReturn, overload
 
-__all__ = ["Secret", "endpoint_digest", "is_secret_name", "redact", "redact_options",
-           "redact_url", "safe_identity"]
+__all__ = ["Secret", "endpoint_digest", "is_secret_name", "redact", "redact_url", "safe_identity"]
 
 #: Shapes of provider keys that a server may echo back in an error (``sk-...``).
 _KEY_SHAPES = re.compile(r"\bsk-[A-Za-z0-9_\-*]{6,}")
@@ -113,12 +112,6 @@ def redact(value: Any, *secrets: Secret | str | None) -> Any:
     if isinstance(value, (list, tuple)):
         return [redact(v, *secrets) for v in value]
     return value
-
-
-def redact_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    """Options safe to store or print: :func:`redact` of a mapping (kept for callers that
-    used this name)."""
-    return redact(options)
 
 
 def endpoint_digest(url: str) -> str:

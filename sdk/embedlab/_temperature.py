@@ -14,6 +14,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ._classifier import _normalize, fit_head
+from ._datasets.dataset import Dataset
+from ._datasets.holdout import hold_out
+
 if TYPE_CHECKING:
     from ._classifier import ClassificationHead
 
@@ -29,8 +33,6 @@ def head_logits(head: ClassificationHead, vectors: Any) -> Any:
     """The head's logits, one column per class (a binary head's as ``[0, score]``), whose
     softmax is :meth:`ClassificationHead.predict_proba`."""
     import numpy as np
-
-    from ._classifier import _normalize
 
     scores = _normalize(vectors) @ head.coef.T + head.intercept
     if head.coef.shape[0] == 1:
@@ -62,10 +64,6 @@ def calibrate_head(head: ClassificationHead, vectors: Any, labels: Sequence[str]
     stratified ``validation_size`` share of the rows, and what was done; ``head`` as it is
     (temperature 1) when fewer than :data:`MIN_ROWS` rows can be held out."""
     import numpy as np
-
-    from ._classifier import fit_head
-    from ._datasets.dataset import Dataset
-    from ._datasets.splits import hold_out
 
     rows = Dataset([str(i) for i in range(len(labels))], [str(x) for x in labels])
     fit, held_out, _ = hold_out(rows, validation_size, seed)  # the finetuners' policy

@@ -32,6 +32,7 @@ from ._errors import (
     RateLimitError,
     ServiceUnavailableError,
 )
+from ._input_types import check_input_type
 from ._secret import Secret, endpoint_digest, redact
 from ._transport.retry_after import parse_retry_after
 from .settings import env_rate
@@ -270,10 +271,7 @@ class HostedEmbedder(Embedder):
         if len(texts) > self.max_batch_size:
             raise ConfigurationError(f"{self.provider}: {len(texts)} texts in one call; "
                                      f"{self._name()} takes at most {self.max_batch_size}")
-        kind = input_type if input_type is not None else self.default_input_type
-        if kind is not None and kind not in self.input_types:
-            raise ConfigurationError(f"{self.provider}: input_type={kind!r} is not one of "
-                                     f"{', '.join(sorted(self.input_types))}")
+        kind = check_input_type(self, input_type)
         if not texts:
             return np.zeros((0, self.dimension or 0), dtype=np.float32)
         try:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ._errors import ConfigurationError
+
 __all__ = ["MIN_RATE_PER_MINUTE", "cache_dir", "cache_enabled", "data_dir", "describe_wait",
            "env_flag", "env_rate"]
 
@@ -35,7 +37,6 @@ def env_rate(name: str, default: float | None) -> float | None:
     """A per-minute limit from variable ``name``: a number of at least
     :data:`MIN_RATE_PER_MINUTE`, ``none`` (no limit), or ``default`` when unset. Lets a CLI
     user match a key's own limits without code."""
-    from ._errors import ConfigurationError
 
     value = os.environ.get(name, "").strip().lower()
     if not value:

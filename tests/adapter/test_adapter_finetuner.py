@@ -23,7 +23,7 @@ from embedlab import (
     load_custom_model,
     providers,
 )
-from embedlab._finetuner import CARD_NAME
+from embedlab._custom_models import CARD_NAME
 from embedlab.adapter import AdapterFinetuner, AdapterModel
 from embedlab.testing import FakeEmbedder
 

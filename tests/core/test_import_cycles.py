@@ -1,7 +1,7 @@
 """No import cycles among embedlab's own modules, lazy imports included (DESIGN: a module that
 needs another's job at run time is a sign that the job lives in the wrong module). Imports
 under ``if TYPE_CHECKING:`` do not run and do not count; package ``__init__`` files re-export
-and are left out. Names that moved keep working from their old modules."""
+and are left out. Public names keep working from ``embedlab``."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ def _type_checking_nodes(tree: ast.AST) -> set[int]:
     return skipped
 
 
-def import_graph(package: Path) -> dict[str, set[str]]:
-    """``module -> modules it imports`` for every non-``__init__`` module under ``package``."""
+def import_graph(package: Path, *, types: bool = False) -> dict[str, set[str]]:
+    """``module -> modules it imports`` for every non-``__init__`` module under ``package``;
+    ``types``: imports under ``if TYPE_CHECKING:`` count too (a loop a reader still follows)."""
     root = package.parent
     files = {_module_name(p, root): p for p in package.rglob("*.py")}
     graph: dict[str, set[str]] = {}
@@ -37,7 +38,7 @@ def import_graph(package: Path) -> dict[str, set[str]]:
         if path.name == "__init__.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        skipped = _type_checking_nodes(tree)
+        skipped = set() if types else _type_checking_nodes(tree)
         targets: set[str] = set()
         for node in ast.walk(tree):
             if id(node) in skipped:
@@ -85,15 +86,32 @@ def test_embedlab_has_no_import_cycle() -> None:
     assert not cycle, "import cycle: " + " -> ".join(cycle)
 
 
+def test_the_check_with_types_sees_a_type_only_cycle(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from .b import g\n")
+    (pkg / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                              "    from .a import f\n")
+    assert _cycle(import_graph(pkg)) == []
+    assert set(_cycle(import_graph(pkg, types=True))) == {"pkg.a", "pkg.b"}
+
+
+def test_embedlab_has_no_cycle_through_type_only_imports() -> None:
+    # _compare is being rewritten around one ModelRun type (issue 25); it joins this check then.
+    graph = {name: {t for t in targets if not t.startswith("embedlab._compare.")}
+             for name, targets in import_graph(PACKAGE, types=True).items()
+             if not name.startswith("embedlab._compare.")}
+    cycle = _cycle(graph)
+    assert not cycle, "import cycle (type-only imports counted): " + " -> ".join(cycle)
+
+
 @pytest.mark.parametrize(("module", "name", "home"), [
-    ("embedlab._datasets.dataset", "ValidationIssue", "embedlab._datasets.validation"),
-    ("embedlab._datasets.dataset", "ValidationReport", "embedlab._datasets.validation"),
-    ("embedlab._finetuner", "read_card", "embedlab._custom_models"),
-    ("embedlab._finetuner", "CARD_NAME", "embedlab._custom_models"),
-    ("embedlab._custom_models", "load_custom_model", "embedlab._lookup"),
     ("embedlab", "load_custom_model", "embedlab._lookup"),
+    ("embedlab", "ValidationIssue", "embedlab._datasets.issues"),
+    ("embedlab", "FinetuneConfig", "embedlab._finetune_config"),
 ])
-def test_moved_names_still_import_from_their_old_module(module: str, name: str,
+def test_public_names_are_the_objects_of_their_home_module(module: str, name: str,
                                                         home: str) -> None:
     import importlib
 
@@ -102,7 +120,5 @@ def test_moved_names_still_import_from_their_old_module(module: str, name: str,
 
 
 def test_an_unknown_name_is_still_an_attribute_error() -> None:
-    import embedlab._custom_models as custom_models
-
     with pytest.raises(AttributeError, match="no_such_name"):
-        custom_models.no_such_name  # noqa: B018
+        embedlab.no_such_name  # noqa: B018

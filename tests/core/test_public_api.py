@@ -1,19 +1,15 @@
 """The line between public and internal: what ``embedlab`` exports, the plugin-author API the
-first-party adapters and plugins keep to, and the old module paths that still import with a
-DeprecationWarning (``embedlab._moved``)."""
+first-party adapters and plugins keep to; the module paths from before 0.2 are gone."""
 
 from __future__ import annotations
 
 import ast
-import importlib
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import embedlab
 import pytest
-from embedlab._moved import MOVED
 
 REPO = Path(__file__).resolve().parents[2]
 #: The modules a plugin may import (docs/plugins.md, "The plugin-author API").
@@ -38,8 +34,6 @@ def test_the_top_level_namespace_holds_only_public_names_and_the_public_modules(
                                                                      "TYPE_CHECKING"}
     modules = {n for n in public if isinstance(getattr(embedlab, n), type(embedlab))}
     assert public - modules == set(embedlab.__all__) - {"__version__"}
-    # Subpackages and modules bound by importing them; none of them is an old path.
-    assert not {f"embedlab.{m}" for m in modules} & set(MOVED)
 
 
 def _python(code: str) -> str:
@@ -79,40 +73,21 @@ def test_every_plugin_api_module_is_named_in_the_plugin_guide() -> None:
     assert all(f"`{module}`" in section for module in PLUGIN_API), section
 
 
-@pytest.mark.parametrize("old", sorted(MOVED))
-def test_an_old_module_path_imports_the_same_module_with_a_warning(old: str) -> None:
-    new = importlib.import_module(MOVED[old])
-    sys.modules.pop(old, None)
-    with pytest.warns(DeprecationWarning, match=rf"{old} is internal .*now {MOVED[old]}") as seen:
-        module = importlib.import_module(old)
-    assert module is new
-    assert new.__spec__ is not None and new.__spec__.name == MOVED[old]  # left as it was
-    assert seen[0].filename == __file__  # the warning points at the importing line
-
-
-def test_old_imports_and_attributes_keep_working() -> None:
+def test_the_module_paths_from_before_0_2_are_gone() -> None:
     code = (
-        "import warnings, sys\n"
-        "warnings.simplefilter('error')\n"
         "import embedlab\n"
         "try:\n"
         "    from embedlab.errors import RateLimitError\n"
-        "except DeprecationWarning as w:\n"
-        "    print('import:', w)\n"
-        "warnings.simplefilter('ignore')\n"
-        "from embedlab.errors import RateLimitError\n"
-        "assert RateLimitError is embedlab.RateLimitError\n"
-        "assert embedlab.pipeline is sys.modules['embedlab._transport.pipeline']\n"
-        "from embedlab import secret\n"
-        "assert secret is sys.modules['embedlab._secret']\n"
+        "except ImportError as e:\n"
+        "    print('import:', e)\n"
         "try:\n"
-        "    embedlab.no_such_module\n"
+        "    embedlab.pipeline\n"
         "except AttributeError as e:\n"
         "    print('attr:', e)\n"
     )
     out = _python(code)
-    assert "import: embedlab.errors is internal since embedlab 0.2" in out
-    assert "attr: module 'embedlab' has no attribute 'no_such_module'" in out
+    assert "import: No module named 'embedlab.errors'" in out
+    assert "attr: module 'embedlab' has no attribute 'pipeline'" in out
 
 
 def test_compare_stays_a_function_after_the_cli_and_modules_load() -> None:
@@ -127,15 +102,3 @@ def test_compare_stays_a_function_after_the_cli_and_modules_load() -> None:
         "assert isinstance(Comparison, type)\n"
         "assert sample_dataset_path().name == 'airline_intents.csv'\n"
     )
-
-
-def test_the_old_path_finder_answers_only_for_old_paths() -> None:
-    from embedlab._moved import _FINDER
-
-    assert _FINDER.find_spec("embedlab.errors") is not None
-    assert _FINDER.find_spec("embedlab.hookspecs") is None
-    assert _FINDER.find_spec("json") is None
-    assert sum(finder is _FINDER for finder in sys.meta_path) == 1
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        importlib.import_module("embedlab.hookspecs")  # public: no warning

@@ -10,7 +10,7 @@ from typing import Any
 
 import embedlab
 import pytest
-from embedlab._finetuner import CARD_NAME
+from embedlab._custom_models import CARD_NAME
 
 
 def _edit(path: Path, change: Callable[[dict[str, Any]], Any]) -> None:

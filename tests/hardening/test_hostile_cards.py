@@ -10,7 +10,7 @@ import embedlab
 import pytest
 from click.testing import CliRunner
 from embedlab._card_schema import MAX_CARD_BYTES
-from embedlab._finetuner import CARD_NAME
+from embedlab._custom_models import CARD_NAME
 from embedlab.cli import cli
 
 

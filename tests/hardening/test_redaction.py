@@ -5,7 +5,7 @@ names hold credentials, shared by what is shown (masked) and what an adapter car
 from __future__ import annotations
 
 import pytest
-from embedlab._secret import Secret, is_secret_name, redact, redact_options
+from embedlab._secret import Secret, is_secret_name, redact
 from embedlab.adapter.model import public_options
 
 TOKEN = "tok9Qz7XvB2mK4pL"
@@ -32,7 +32,6 @@ def test_options_are_masked_by_name_and_redacted_by_value() -> None:
     assert shown["base_url"].startswith("https://gw.example.com/v1")
     assert shown["fallbacks"][1] == 3
     assert TOKEN not in str(shown) and "s3cr3t" not in str(shown)
-    assert redact_options(options) == shown
 
 
 def test_given_secrets_are_masked_inside_options_too() -> None:

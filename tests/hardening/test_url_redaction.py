@@ -9,7 +9,7 @@ import embedlab
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from embedlab._secret import redact, redact_options
+from embedlab._secret import redact
 from embedlab._transport.cache import CacheNamespace, default_cache
 from embedlab.cli import cli
 
@@ -26,7 +26,7 @@ URLS = [
 def test_redact_masks_a_token_anywhere_in_a_url(url: str) -> None:
     shown = redact(f"request to {url} failed")
     assert TOKEN not in shown and "gateway.example.com" in shown
-    assert TOKEN not in str(redact_options({"base_url": url, "nested": {"u": [url]}}))
+    assert TOKEN not in str(redact({"base_url": url, "nested": {"u": [url]}}))
 
 
 @pytest.mark.parametrize("provider,model", [("openai", "text-embedding-3-small"),

@@ -8,11 +8,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-# The report types live in validation.py; re-exported here for code that imported them from
-# ``embedlab._datasets.dataset`` (validation.py never imports this module at run time).
-from .validation import ValidationIssue, ValidationReport, validate_dataset
+from .._errors import DatasetError
+from .records import dataset_fields, rows_from_records
+from .validation import ValidationReport, validate_dataset
 
-__all__ = ["Dataset", "ValidationIssue", "ValidationReport"]
+__all__ = ["Dataset"]
 
 
 class Dataset:
@@ -59,8 +59,6 @@ class Dataset:
                      label: str = "label", source: str | None = None) -> Dataset:
         """Build from dicts with ``text`` and ``label`` keys (names configurable), read the
         way :func:`embedlab.load_dataset` reads a list of dicts."""
-        from .records import dataset_fields, rows_from_records
-
         source = source or "records"
         rows = rows_from_records(list(records), source=source, text_column=text,
                                  label_column=label)
@@ -131,8 +129,6 @@ class Dataset:
     def split(self, test_size: float | int = 0.2, seed: int = 42) -> tuple[Dataset, Dataset]:
         """A stratified, reproducible ``(train, test)`` split (scikit-learn's)."""
         from sklearn.model_selection import train_test_split
-
-        from .._errors import DatasetError
 
         counts = Counter(self._labels)
         small = sorted(label for label, c in counts.items() if c < 2)

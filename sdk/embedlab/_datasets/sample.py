@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .loaders import load_dataset
+
 if TYPE_CHECKING:
     from .dataset import Dataset
 
@@ -21,6 +23,5 @@ def sample_dataset_path() -> Path:
 
 def load_sample_dataset() -> Dataset:
     """The shipped airline-intents sample, loaded as a :class:`~embedlab.Dataset`."""
-    from .loaders import load_dataset
 
     return load_dataset(sample_dataset_path())

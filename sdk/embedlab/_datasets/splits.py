@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .dataset import Dataset
+from .._errors import DatasetError
+from .dataset import Dataset
+from .loaders import load_dataset
 
-__all__ = ["LEAK_EXAMPLES", "SplitInfo", "describe_file", "hold_out", "load_split_file",
+__all__ = ["LEAK_EXAMPLES", "SplitInfo", "describe_file", "load_split_file",
            "make_splits", "overlapping_texts"]
 
 #: Leaked texts quoted in the warning and the report.
@@ -84,26 +85,10 @@ def overlapping_texts(train: Dataset, test: Dataset) -> list[str]:
     return out
 
 
-def hold_out(train: Dataset, share: float, seed: int) -> tuple[Dataset, Dataset | None, str]:
-    """``(rows to fit, held-out rows, note)``: a stratified ``share`` of ``train`` held out
-    (at least one row per class), or none when ``train`` is too small to spare it. The one
-    policy for early stopping (:meth:`FinetuneConfig.validation_split`) and calibration."""
-    from collections import Counter
-
-    counts = Counter(train.labels)
-    wanted = max(round(share * len(train)), len(counts))
-    if share <= 0 or not counts or min(counts.values()) < 2 or len(train) - wanted < len(counts):
-        return train, None, "none (training set too small to hold rows out)"
-    fit, held_out = train.split(test_size=wanted, seed=seed)
-    return fit, held_out, f"{wanted} rows held out of train"
-
-
 def load_split_file(source: Dataset | str | Path | Any, what: str, *, text_column: str,
                     label_column: str, encoding: str) -> Dataset:
     """Load a test or validation set like the training data and validate it (a class may
     have a single row there); errors name the file and rows."""
-    from .dataset import Dataset
-    from .loaders import load_dataset
 
     data = source if isinstance(source, Dataset) else load_dataset(
         source, text_column=text_column, label_column=label_column, encoding=encoding)
@@ -113,7 +98,6 @@ def load_split_file(source: Dataset | str | Path | Any, what: str, *, text_colum
 
 def _check_labels(train: Dataset, other: Dataset, what: str) -> None:
     """Refuse a ``what`` set with labels the training data does not have."""
-    from .._errors import DatasetError
 
     known = set(train.labels)
     unknown = sorted({label for label in other.labels if label not in known})

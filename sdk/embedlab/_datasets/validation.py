@@ -11,29 +11,33 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
-from .._errors import ConfigurationError
+from .._errors import ConfigurationError, DatasetValidationError
+from .issues import ValidationIssue
 
-if TYPE_CHECKING:
-    from .dataset import Dataset
-
-__all__ = ["ValidationIssue", "ValidationReport", "find_duplicates", "listing", "split_sizes",
-           "validate_dataset", "where"]
+__all__ = ["Rows", "ValidationIssue", "ValidationReport", "find_duplicates", "listing",
+           "split_sizes", "validate_dataset", "where"]
 
 
-@dataclass(frozen=True)
-class ValidationIssue:
-    """One problem with the data: where it is and what to do about it."""
+class Rows(Protocol):
+    """The columns the rules read: what :class:`~embedlab.Dataset` has (typed here, so this
+    module need not import the class that calls it)."""
 
-    severity: Literal["error", "warning"]
-    code: str  # e.g. "empty_text", "conflicting_label", "too_few_in_class"
-    message: str  # full sentence: names the file, row and the fix
-    row: int | None = None  # 1-based data row (the header is not counted)
-    line: int | None = None  # 1-based line in the source file, where there is one
+    source: str | None
+    name: str
 
-    def __str__(self) -> str:
-        return self.message
+    @property
+    def texts(self) -> Sequence[str]: ...
+    @property
+    def labels(self) -> Sequence[str]: ...
+    @property
+    def ids(self) -> Sequence[str]: ...
+    @property
+    def rows(self) -> Sequence[int]: ...
+    @property
+    def lines(self) -> Sequence[int | None]: ...
+    def __len__(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,6 @@ class ValidationReport:
 
     def raise_for_errors(self) -> None:
         """Raise :class:`~embedlab.DatasetValidationError` listing every error."""
-        from .._errors import DatasetValidationError
-
         if self.errors:
             raise DatasetValidationError(
                 f"the dataset has {len(self.errors)} problem(s):\n"
@@ -107,7 +109,7 @@ def listing(items: Sequence[str], limit: int = 20) -> str:
     return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
 
 
-def find_duplicates(dataset: Dataset) -> list[tuple[int, int]]:
+def find_duplicates(dataset: Rows) -> list[tuple[int, int]]:
     """``(position, position of its first copy)`` for each exact ``(text, label)`` repeat."""
     first: dict[tuple[str, str], int] = {}
     pairs = []
@@ -139,7 +141,7 @@ def split_sizes(n: int, test_size: float | int) -> tuple[int, int]:
     return n - n_test, n_test
 
 
-def validate_dataset(dataset: Dataset, *, min_rows: int = 4, min_per_class: int = 2,
+def validate_dataset(dataset: Rows, *, min_rows: int = 4, min_per_class: int = 2,
                      test_size: float | int | None = None) -> ValidationReport:
     """Check every rule and return all violations; rows are reported in file order."""
     src = dataset.source or dataset.name
@@ -183,7 +185,7 @@ def validate_dataset(dataset: Dataset, *, min_rows: int = 4, min_per_class: int 
     return ValidationReport(tuple(issues))
 
 
-def _check_repeats(dataset: Dataset, usable: list[int], add: Add, loc: Loc) -> None:
+def _check_repeats(dataset: Rows, usable: list[int], add: Add, loc: Loc) -> None:
     """The same text under two labels (an error) and exact duplicates (a warning)."""
     by_text: dict[str, dict[str, int]] = defaultdict(dict)
     texts, all_labels = dataset.texts, dataset.labels
@@ -204,7 +206,7 @@ def _check_repeats(dataset: Dataset, usable: list[int], add: Add, loc: Loc) -> N
         labels[label] = i
 
 
-def _check_ids(dataset: Dataset, add: Add, loc: Loc) -> None:
+def _check_ids(dataset: Rows, add: Add, loc: Loc) -> None:
     """Ids must be unique: results and caches are keyed by them."""
     first: dict[str, int] = {}
     for i, row_id in enumerate(dataset.ids):
@@ -218,7 +220,7 @@ def _check_ids(dataset: Dataset, add: Add, loc: Loc) -> None:
                 f"{loc(j)}: make ids unique or load without id_column", i)
 
 
-def _check_classes(dataset: Dataset, usable: list[int], counts: Counter[str],
+def _check_classes(dataset: Rows, usable: list[int], counts: Counter[str],
                    min_per_class: int, test_size: float | int | None, add: Add) -> None:
     """Enough rows per class for ``min_per_class`` and for a stratified split."""
     need, why = min_per_class, f"min_per_class={min_per_class}"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._errors import CacheDamagedError, ConfigurationError
+from .._secret import safe_identity
 from ..settings import cache_dir
 
 if TYPE_CHECKING:
@@ -72,7 +73,6 @@ class CacheNamespace:
     @classmethod
     def for_embedder(cls, embedder: Any, input_type: str | None, dim: int) -> CacheNamespace:
         """The namespace of ``embedder``'s vectors for ``input_type`` at dimension ``dim``."""
-        from .._secret import safe_identity
 
         # Never a URL's token in the database: such names are stored as a digest.
         return cls(str(embedder.provider), safe_identity(str(embedder.model)),
@@ -298,7 +298,6 @@ class EmbeddingCache:
         """The output dimensions cached for this model and input type (usually one)."""
         if not self.path.exists():
             return []
-        from .._secret import safe_identity
 
         model, revision = safe_identity(model), safe_identity(revision or "")
         with self._checked() as conn:

@@ -20,17 +20,19 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._errors import ConfigurationError, MalformedResponseError, RateLimitError
+from .._errors import MalformedResponseError, RateLimitError
+from .._input_types import check_input_type
+from .._text import check_texts
 from ..progress import progress_bar
 from ..settings import cache_enabled, describe_wait
 from .cache import CacheDamagedError, CacheNamespace, EmbeddingCache, default_cache
+from .provider import Provider
 from .retry import RetryPolicy, call_with_retry
 from .throttle import RateLimiter
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from .._embedder import Embedder
 
 __all__ = ["embed_texts", "limiter_for", "plan_batches"]
 
@@ -56,12 +58,12 @@ _states: weakref.WeakKeyDictionary[Any, _EmbedderState] = weakref.WeakKeyDiction
 _states_lock = threading.Lock()
 
 
-def _limits(embedder: Embedder) -> tuple[float | None, ...]:
+def _limits(embedder: Provider) -> tuple[float | None, ...]:
     return (embedder.inputs_per_minute, embedder.requests_per_minute,
             embedder.tokens_per_minute)
 
 
-def _state(embedder: Embedder) -> _EmbedderState:
+def _state(embedder: Provider) -> _EmbedderState:
     """The embedder's shared state, made on first use and remade if its limits change."""
     limits = _limits(embedder)
     concurrency = max(1, int(embedder.max_concurrency))
@@ -83,7 +85,7 @@ def _state(embedder: Embedder) -> _EmbedderState:
         return new
 
 
-def limiter_for(embedder: Embedder) -> RateLimiter:
+def limiter_for(embedder: Provider) -> RateLimiter:
     """The rate limiter shared by every call on this embedder instance."""
     return _state(embedder).limiter
 
@@ -100,20 +102,9 @@ def _check_texts(texts: Iterable[str]) -> list[str]:
         if not isinstance(text, str):
             raise TypeError(f"embed() takes a list of texts, but item {i} is a "
                             f"{type(text).__name__}; convert it with str() or drop it")
-    from .._text import check_texts
 
     check_texts(items, lambda i: f"text {i + 1} of {len(items)} given to embed()")
     return items
-
-
-def _check_input_type(embedder: Embedder, input_type: str | None) -> str | None:
-    """The input type to use: the caller's, else the embedder's default; validated."""
-    kind = input_type if input_type is not None else embedder.default_input_type
-    if kind is not None and kind not in embedder.input_types:
-        valid = ", ".join(sorted(embedder.input_types)) or "none"
-        raise ConfigurationError(
-            f"{embedder.name} does not take input_type={kind!r}; valid input types: {valid}")
-    return kind
 
 
 def plan_batches(token_counts: Sequence[int] | None, count: int, max_size: int,
@@ -136,7 +127,7 @@ def plan_batches(token_counts: Sequence[int] | None, count: int, max_size: int,
     return batches
 
 
-def _check_response(embedder: Embedder, result: Any, rows: int,
+def _check_response(embedder: Provider, result: Any, rows: int,
                     dimension: int | None) -> np.ndarray:
     """The answer as float32 ``(rows, dimension)``, or MalformedResponseError saying why."""
     import numpy as np
@@ -186,7 +177,7 @@ def _resolve_cache(cache: EmbeddingCache | bool | None) -> EmbeddingCache | None
 class _Job:
     """One ``embed()`` call's batches, run inline or on a thread pool."""
 
-    def __init__(self, embedder: Embedder, state: _EmbedderState, texts: list[str],
+    def __init__(self, embedder: Provider, state: _EmbedderState, texts: list[str],
                  input_type: str | None, store: EmbeddingCache | None,
                  dimension: int | None) -> None:
         self.embedder, self.state, self.texts = embedder, state, texts
@@ -276,7 +267,7 @@ class _Cancelled(Exception):
 
 
 def embed_texts(
-    embedder: Embedder,
+    embedder: Provider,
     texts: Sequence[str],
     *,
     input_type: str | None = None,
@@ -290,7 +281,7 @@ def embed_texts(
     import numpy as np
 
     items = _check_texts(texts)
-    kind = _check_input_type(embedder, input_type)
+    kind = check_input_type(embedder, input_type)
     state = _state(embedder)
     if not items:
         return np.zeros((0, embedder.dimension or state.dimension or 0), dtype=np.float32)
@@ -341,7 +332,7 @@ def _finite_rows(vectors: np.ndarray, found: np.ndarray, store: EmbeddingCache) 
     return np.asarray(finite)
 
 
-def _warn_if_slow(embedder: Embedder, batches: list[range], tokens: list[int]) -> None:
+def _warn_if_slow(embedder: Provider, batches: list[range], tokens: list[int]) -> None:
     """Warn when the rate limits alone make the batches wait over :data:`SLOW_JOB_S`, saying
     how long, which limit and the setting that raises it."""
     costs = {"inputs_per_minute": [len(rows) for rows in batches],

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .._errors import MalformedResponseError, TransientError
 
 if TYPE_CHECKING:
-    from .._embedder import Embedder
+    from .provider import Provider
 
 __all__ = ["RetryPolicy", "call_with_retry"]
 
@@ -45,7 +45,7 @@ class RetryPolicy:
             raise ValueError("retry delays must be >= 0")
 
     @classmethod
-    def for_embedder(cls, embedder: Embedder) -> RetryPolicy:
+    def for_embedder(cls, embedder: Provider) -> RetryPolicy:
         """The policy an embedder declares: ``max_retries``, ``retry_base_delay``,
         ``retry_max_delay`` and ``retry_max_after`` (see :class:`~embedlab.Embedder`)."""
         return cls(max_retries=int(embedder.max_retries),

@@ -14,15 +14,21 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._custom_models import read_card
 from .._errors import ConfigurationError, DatasetError, FinetuneError, ModelNotFoundError
-from .._finetuner import FinetuneConfig, Finetuner, read_card
+from .._finetuner import FinetuneConfig, Finetuner
+from .._lookup import get_embedder
 from .._secret import safe_identity
+from .head import l2_normalize
+from .keep import HEAD_GRID, choose_blend
 from .model import AdapterModel, public_options
+from .sklearn_training import train_linear_head
 from .training import (
     TrainingResult,
     TrainingSettings,
     default_batch_size,
     default_learning_rate,
+    train_head,
 )
 
 if TYPE_CHECKING:
@@ -87,7 +93,6 @@ class AdapterFinetuner(Finetuner):
     def base_embedder(self) -> Embedder:
         """The embedder whose vectors the head is trained on (built once)."""
         if self._embedder is None:
-            from .._lookup import get_embedder
 
             name = f"{self._provider}:{self._base_model}" if self._base_model else self._provider
             self._embedder = get_embedder(name, **self._options)
@@ -248,8 +253,6 @@ def _keep_meaning(result: TrainingResult, x: np.ndarray, labels: list[str],
                   config: FinetuneConfig, chosen_on: str) -> KeepChoice:
     """Scale the trained head back towards the identity until its vectors of the held-out
     rows ``x`` keep ``config.keep`` of the base's similarities (``result.head`` replaced)."""
-    from .head import l2_normalize
-    from .keep import HEAD_GRID, choose_blend
 
     base = l2_normalize(x)
     trained = result.head
@@ -269,9 +272,7 @@ def _train(trainer: str, x_train: np.ndarray, y_train: np.ndarray, x_val: np.nda
             raise ConfigurationError(
                 "trainer='torch' needs torch, which is not installed; pip install torch, or "
                 "use trainer='scikit-learn'")
-        from .training import train_head
 
         return train_head(x_train, y_train, x_val, y_val, settings, progress=progress)
-    from .sklearn_training import train_linear_head
 
     return train_linear_head(x_train, y_train, x_val, y_val, settings, progress=progress)

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .._errors import ConfigurationError, FinetuneError
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -53,7 +55,6 @@ class Head:
     tensors: Mapping[str, np.ndarray]
 
     def __post_init__(self) -> None:
-        from .._errors import FinetuneError
 
         names = HEAD_KINDS.get(self.kind)
         if names is None:
@@ -77,7 +78,6 @@ class Head:
 
     def apply(self, x: np.ndarray) -> np.ndarray:
         """Map base embeddings (one per row) to L2-normalised adapted embeddings."""
-        from .._errors import ConfigurationError
 
         x = l2_normalize(x)
         if x.ndim != 2 or x.shape[1] != self.input_dim:
@@ -97,8 +97,6 @@ class Head:
         ``x + scale * (head(x) - x)`` before normalising, the same kind of head (1: this
         head, 0: the identity). Used by ``FinetuneConfig.keep`` (:mod:`embedlab.adapter.keep`)."""
         import numpy as np
-
-        from .._errors import FinetuneError
 
         if scale == 1:
             return self  # exactly the trained head: keep=0 changes nothing

@@ -11,8 +11,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._card_schema import ADAPTER_CARD_SCHEMA, check_card, file_in_model
 from .._embedder import Embedder
+from .._errors import (
+    ConfigurationError,
+    FinetuneError,
+    ModelNotFoundError,
+    ProviderUnavailableError,
+    UnknownProviderError,
+)
 from .._finetuner import CustomModel
+from .._lookup import get_embedder
 from .._secret import is_secret_name
 from .head import Head
 
@@ -127,7 +136,6 @@ class AdapterModel(CustomModel):
 
     def base_embedder(self) -> Embedder:
         """The base embedder: the one trained with, or rebuilt by name (once)."""
-        from .._errors import ConfigurationError
 
         if self._base is None:
             factory = self._base_factory or self._build_base
@@ -144,13 +152,6 @@ class AdapterModel(CustomModel):
     def _build_base(self) -> Embedder:
         """The base embedder rebuilt by name with the card's ``base_options``; an option the
         provider does not take is the card's fault, named as such (not a TypeError)."""
-        from .._errors import (
-            ConfigurationError,
-            ModelNotFoundError,
-            ProviderUnavailableError,
-            UnknownProviderError,
-        )
-        from .._lookup import get_embedder
 
         try:
             return get_embedder(f"{self.provider}:{self.base_model}", **self._runtime_options)
@@ -203,8 +204,6 @@ class AdapterModel(CustomModel):
              base_factory: Callable[[], Embedder] | None = None,
              base_options: dict[str, Any] | None = None) -> AdapterModel:
         """Rebuild a saved adapter from its directory and card, checking the weights."""
-        from .._card_schema import ADAPTER_CARD_SCHEMA, check_card, file_in_model
-        from .._errors import FinetuneError, ModelNotFoundError
 
         directory = Path(path)
         check_card(card, directory / "embedlab.json", ADAPTER_CARD_SCHEMA)

@@ -14,7 +14,9 @@ import time
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from .head import Head
+from .._errors import ConfigurationError
+from ..progress import progress_bar
+from .head import Head, l2_normalize
 from .training import (
     EpochTracker,
     TrainingResult,
@@ -46,10 +48,6 @@ def train_linear_head(
     from sklearn.metrics import log_loss
     from sklearn.neural_network import MLPClassifier
     from threadpoolctl import threadpool_limits
-
-    from .._errors import ConfigurationError
-    from ..progress import progress_bar
-    from .head import l2_normalize
 
     s = settings or TrainingSettings(head="linear")
     if s.head != "linear":

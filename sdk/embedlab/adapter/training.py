@@ -13,7 +13,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .head import HEAD_KINDS, Head
+from .._errors import ConfigurationError, FinetuneError
+from ..progress import progress_bar
+from .head import HEAD_KINDS, Head, l2_normalize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -256,8 +258,6 @@ def train_head(
     import numpy as np
     import torch
 
-    from .._errors import ConfigurationError
-
     s = settings or TrainingSettings()
     if s.head not in HEAD_KINDS:
         raise ConfigurationError(f"unknown adapter head {s.head!r}; use one of "
@@ -278,8 +278,6 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
            x_val: np.ndarray | None, y_val: np.ndarray | None, s: TrainingSettings,
            progress: bool | None) -> TrainingResult:
     """The loop itself (see :func:`train_head`)."""
-    from ..progress import progress_bar
-    from .head import l2_normalize
 
     started = time.perf_counter()
     torch.manual_seed(s.seed)
@@ -342,7 +340,6 @@ def _train(torch: Any, np: Any, x_train: np.ndarray, y_train: np.ndarray,
 
 def _diverged(step: int, loss: float, learning_rate: float) -> None:
     """Stop a run whose loss went non-finite: nothing it trained is usable or saved."""
-    from .._errors import FinetuneError
 
     raise FinetuneError(
         f"adapter training diverged: the loss was {loss} at step {step} with learning rate "

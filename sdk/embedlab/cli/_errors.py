@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from .._errors import ConfigurationError, DatasetError, EmbedlabError, ModelNotFoundError
+
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "reports_errors"]
 
 EXIT_BAD_INPUT = 2
@@ -28,7 +30,6 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .._errors import ConfigurationError, DatasetError, EmbedlabError, ModelNotFoundError
 
         try:
             return func(*args, **kwargs)

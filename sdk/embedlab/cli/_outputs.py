@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .._errors import ConfigurationError
+from ..corpus.output import check_out_path
 
 __all__ = ["check_out_file"]
 
@@ -27,7 +28,6 @@ def _same_file(a: Path, b: Path) -> bool:
 def check_out_file(out: Path, *, overwrite: bool, inputs: Iterable[Path] = (),
                    option: str = "--out") -> None:
     """Refuse ``out`` unless the command may write it; ``inputs`` are the files it reads."""
-    from ..corpus.output import check_out_path
 
     check_out_path(out, option)
     for source in inputs:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .._label_audit import audit
+from .._manifest import check_output_dir
 from ._errors import reports_errors
 from ._options import dataset_options, input_type_option, provider_option
 
@@ -45,8 +47,6 @@ def audit_command(dataset: str, provider: str, out: str | None, folds: int, seed
     worst first), OUT/overlapping_classes.csv and OUT/audit.json. DATASET is never modified;
     OUT is replaced only with --overwrite, and only if embedlab wrote everything in it.
     """
-    from .._label_audit import audit
-    from .._manifest import check_output_dir
 
     out_dir = Path(out) if out else Path("runs") / f"{Path(dataset).stem}-audit"
     check_output_dir(out_dir, overwrite=overwrite, what="label audit")  # before any embedding

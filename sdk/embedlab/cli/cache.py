@@ -6,6 +6,7 @@ import json
 
 import click
 
+from .._secret import redact
 from ._errors import reports_errors
 
 __all__ = ["cache"]
@@ -31,7 +32,6 @@ def cache() -> None:
 @reports_errors
 def info_command(as_json: bool) -> None:
     """Show the cache's path, its size on disk, and the vectors held per model."""
-    from .._secret import redact
     from .._transport.cache import default_cache
 
     info = default_cache().info()

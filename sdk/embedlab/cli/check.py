@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from .._lookup import parse_name, providers
+
 __all__ = ["check"]
 
 
@@ -53,8 +55,6 @@ def check(provider: str, model: str | None, finetune: str | None, max_texts: int
     except ImportError:
         click.echo("embedlab check: needs pytest; install it with: pip install pytest", err=True)
         sys.exit(4)
-
-    from .._lookup import parse_name
 
     name, given_model = parse_name(provider)
     target = f"{name}:{model or given_model}" if (model or given_model) else name
@@ -100,8 +100,6 @@ def check(provider: str, model: str | None, finetune: str | None, max_texts: int
 def _unusable(provider: str) -> str | None:
     """Why ``provider`` cannot be checked, or ``None`` when it can."""
     import warnings
-
-    from .._lookup import providers
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # broken plugins are reported below

@@ -7,6 +7,13 @@ from pathlib import Path
 
 import click
 
+from .._custom_models import find_trained
+from .._datasets.loaders import load_dataset
+from .._finetuner import FinetuneConfig
+from .._lookup import get_finetuner
+from .._manifest import check_output_dir
+from .._meaning import DEFAULT_KEEP
+from .._reuse import finetune_or_reuse, training_key
 from ._errors import reports_errors
 from ._options import dataset_options, input_type_option, provider_option, training_options
 
@@ -38,13 +45,6 @@ def finetune_command(dataset: str, provider: str, out: str, overwrite: bool, inp
     Embed with it later: `embedlab embed --model ID` or get_embedder(ID); label texts with
     its classifier (fitted on the same rows): `embedlab classify --model ID TEXT...`.
     """
-    from .._custom_models import find_trained
-    from .._datasets.loaders import load_dataset
-    from .._finetuner import FinetuneConfig
-    from .._lookup import get_finetuner
-    from .._manifest import check_output_dir
-    from .._meaning import DEFAULT_KEEP
-    from .._reuse import finetune_or_reuse, training_key
 
     check_output_dir(Path(out), overwrite=overwrite, what="custom model")  # before training
     data = load_dataset(dataset, text_column=text_column, label_column=label_column,

@@ -7,6 +7,8 @@ import warnings
 
 import click
 
+from .._lookup import providers
+
 __all__ = ["providers_command"]
 
 
@@ -15,8 +17,6 @@ __all__ = ["providers_command"]
 def providers_command(as_json: bool) -> None:
     """List providers: status, models, finetuning methods, plugin and where it comes from."""
     from dataclasses import asdict
-
-    from .._lookup import providers
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # failures are shown in the table instead

@@ -9,6 +9,7 @@ from types import FrameType
 import click
 
 from .._embedder import INPUT_TYPES
+from .._errors import ConfigurationError, ProviderUnavailableError
 from ._errors import reports_errors
 
 __all__ = ["serve_command"]
@@ -16,7 +17,6 @@ __all__ = ["serve_command"]
 
 def _api_key(variable: str | None) -> str | None:
     """The key from environment variable ``variable`` (never printed), or ``None``."""
-    from .._errors import ConfigurationError
 
     if variable is None:
         return None
@@ -68,7 +68,6 @@ def serve_command(model: str, host: str, port: int, api_key_env: str | None,
     GET /health. Any OpenAI client can call it with base_url=http://HOST:PORT/v1.
 
     Stop it with Ctrl-C (or SIGTERM): requests in flight finish first."""
-    from .._errors import ProviderUnavailableError
 
     key = _api_key(api_key_env)
     try:

@@ -13,12 +13,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._embedder import Embedder
 from .._errors import ConfigurationError
+from .._input_types import check_input_type
+from ..settings import cache_enabled
+from .duplicates import find_duplicate_ids
+from .local import run_local
+from .output import OutputDir
+from .sources import discover
+from .spec import EmbedderSpec
 from .summary import CorpusSummary
 
 if TYPE_CHECKING:
     from .._transport.cache import EmbeddingCache
     from .duplicates import OnDuplicateId
-    from .output import OutputDir
 
 __all__ = ["DEFAULT_PART_ROWS", "CorpusSummary", "embed_corpus"]
 
@@ -29,7 +35,6 @@ DEFAULT_PART_ROWS = 10_000
 def _cache_path(cache: EmbeddingCache | bool | None) -> str | None:
     """Where Ray workers find the cache (``None``: they embed without one)."""
     from .._transport.cache import EmbeddingCache, default_cache
-    from ..settings import cache_enabled
 
     if cache is False or (cache is None and not cache_enabled()):
         return None
@@ -84,11 +89,6 @@ def embed_corpus(
     each id's last row instead. ``restart=True`` deletes an earlier run's parts in ``out``
     (of this job or another) and starts over.
     """
-    from .duplicates import find_duplicate_ids
-    from .local import run_local
-    from .output import OutputDir
-    from .sources import discover
-    from .spec import EmbedderSpec
 
     if engine not in ("local", "ray"):
         raise ConfigurationError(f"engine must be 'local' or 'ray', not {engine!r}")
@@ -99,10 +99,7 @@ def embed_corpus(
                                     encoding=encoding, on_duplicate_id=on_duplicate_id)
     spec = EmbedderSpec.from_model(model, portable=engine == "ray")
     embedder = spec.build()
-    kind = input_type if input_type is not None else embedder.default_input_type
-    if kind is not None and kind not in embedder.input_types:
-        raise ConfigurationError(f"{embedder.name} does not take input_type={kind!r}; valid: "
-                                 f"{', '.join(sorted(embedder.input_types))}")
+    kind = check_input_type(embedder, input_type)
     settings = {
         "model": embedder.name, "revision": str(embedder.revision or ""), "input_type": kind,
         "text_column": text_column, "id_column": id_column, "part_rows": part_rows,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ConfigurationError
+from .._transport.cache import EmbeddingCache
 from ..progress import show_progress
 from .local import request_rows
 from .output import OutputDir, file_metadata, vectors_table
@@ -108,7 +109,6 @@ class EmbedActor:
         self.input_type = input_type
         self.cache: Any = False
         if cache_path is not None:
-            from .._transport.cache import EmbeddingCache
 
             cache = EmbeddingCache(cache_path)
             try:

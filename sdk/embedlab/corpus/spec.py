@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import _plugins as plugins
+from .._custom_models import find_custom_model
 from .._embedder import Embedder
 from .._errors import ConfigurationError
+from .._lookup import get_embedder, load_custom_model, parse_name
 
 __all__ = ["EmbedderSpec", "pack_directory", "unpack_directory"]
 
@@ -44,8 +47,6 @@ def unpack_directory(data: bytes, into: Path) -> Path:
 
 def _custom_model_dir(name: str) -> Path | None:
     """The directory of a saved custom model named by path, id or ``provider:PATH``."""
-    from .._custom_models import find_custom_model
-    from .._lookup import parse_name
 
     found = find_custom_model(name)
     if found is None:
@@ -68,7 +69,6 @@ class EmbedderSpec:
     def from_model(cls, model: ModelArg, *, portable: bool) -> EmbedderSpec:
         """The spec for ``model``; ``portable`` (Ray) packs a custom model's directory and
         refuses an Embedder instance, which cannot be rebuilt elsewhere."""
-        from .. import _plugins as plugins
 
         shipped = plugins.in_process_plugins() if portable else {}
         if isinstance(model, Embedder):
@@ -89,8 +89,6 @@ class EmbedderSpec:
 
     def build(self) -> Embedder:
         """The embedder, built in this process."""
-        from .. import _plugins as plugins
-        from .._lookup import get_embedder, load_custom_model
 
         for name, plugin in self.plugins.items():
             plugins.register_plugin(plugin, name)

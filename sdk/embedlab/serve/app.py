@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 
 from .._classification import classifier_of
-from .._embedder import INPUT_TYPES
 from .._errors import ConfigurationError
+from .._input_types import INPUT_TYPES, check_input_type
 from .._model_ref import ModelLike, model_aliases, resolve_embedder
 from .._version import __version__
 from .batcher import MicroBatcher
@@ -54,8 +54,8 @@ def create_app(
         raise ConfigurationError(f"input_type={input_type!r}; use one of "
                                  f"{', '.join(INPUT_TYPES)}")
     embedder = resolve_embedder(model, options)
-    if input_type is not None and input_type not in embedder.input_types:
-        raise ConfigurationError(f"{embedder.name} does not take input_type={input_type!r}")
+    if input_type is not None:
+        check_input_type(embedder, input_type)
     aliases = model_aliases(model, embedder)
     batcher = MicroBatcher(embedder, max_texts=max_batch_texts, max_wait=batch_wait_ms / 1000,
                            cache=cache)

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._errors import ConfigurationError
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -51,7 +53,6 @@ class MicroBatcher:
                  concurrency: int | None = None,
                  cache: EmbeddingCache | bool | None = None) -> None:
         if max_texts < 1 or max_wait < 0:
-            from .._errors import ConfigurationError
 
             raise ConfigurationError("max_texts must be at least 1 and max_wait at least 0")
         self.embedder = embedder

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .._errors import ConfigurationError
 from .schemas import MAX_INPUTS
 
 __all__ = ["DEFAULT_MAX_REQUEST_BYTES", "TEXT_BYTES", "ServeLimits"]
@@ -42,7 +43,6 @@ class ServeLimits:
     keep_alive: int = 5
 
     def __post_init__(self) -> None:
-        from .._errors import ConfigurationError
 
         if self.max_request_bytes < 1 or self.max_connections < 1:
             raise ConfigurationError("max_request_bytes and max_connections must be at least 1")

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from .._errors import EmbedlabError, InvalidTextError
+from .._errors import ConfigurationError, EmbedlabError, InvalidTextError
+from .._input_types import check_input_type
 from .._text import check_text
 from .errors import APIError, api_error_from
 from .schemas import MAX_INPUTS, ClassifyRequest, EmbeddingRequest
@@ -113,11 +114,14 @@ def _check_options(state: ServeState, body: EmbeddingRequest) -> str | None:
                             f"cannot shorten them; leave 'dimensions' out or pass {dimension}.",
                        param="dimensions")
     kind = body.input_type if body.input_type is not None else state.input_type
-    if kind is not None and kind not in state.embedder.input_types:
+    if kind is None:
+        return None
+    try:
+        return check_input_type(state.embedder, kind)
+    except ConfigurationError:
         valid = ", ".join(sorted(state.embedder.input_types)) or "none"
         raise APIError(400, f"'{state.model_id}' does not take input_type '{kind}'; valid: "
-                            f"{valid}.", param="input_type")
-    return kind
+                            f"{valid}.", param="input_type") from None
 
 
 async def _embed(state: ServeState, texts: list[str],

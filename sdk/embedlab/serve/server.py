@@ -9,7 +9,11 @@ import socket
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .._errors import ConfigurationError
 from .._model_ref import ModelLike
+from .access_log import redact_access_log
+from .app import create_app
+from .connections import with_header_timeout
 from .limits import ServeLimits
 
 if TYPE_CHECKING:
@@ -24,7 +28,6 @@ GRACEFUL_SECONDS = 30
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port``; a port in use (or an address this machine lacks)
     raises ConfigurationError naming it."""
-    from .._errors import ConfigurationError
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
@@ -41,9 +44,6 @@ def uvicorn_config(app: Any, host: str, port: int, *, limits: ServeLimits | None
     """uvicorn's settings for ``app``: ``limits`` (timeouts, connections), a graceful
     shutdown, no ``Server`` header, and query strings kept out of the access log."""
     import uvicorn
-
-    from .access_log import redact_access_log
-    from .connections import with_header_timeout
 
     limits = limits or ServeLimits()
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level,
@@ -66,8 +66,6 @@ def run_server(model: ModelLike, *, host: str = "127.0.0.1", port: int = 8000,
     ``create_app``. ``sock``: a socket from :func:`bind` to serve on (``host:port``'s is
     bound here otherwise, before the model loads, so a port in use fails at once)."""
     import uvicorn
-
-    from .app import create_app
 
     sock = sock or bind(host, port)
     try:

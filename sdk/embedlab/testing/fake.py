@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .._embedder import INPUT_TYPES, Embedder
+from .._embedder import Embedder
 from .._errors import BadRequestError, ConfigurationError, InputTooLongError
+from .._input_types import INPUT_TYPES, check_input_type
 
 if TYPE_CHECKING:
     import numpy as np
@@ -118,10 +119,8 @@ class FakeEmbedder(Embedder):
             raise BadRequestError(
                 f"fake: {len(texts)} texts in one request; the limit is {self.max_batch_size}",
                 provider=self.provider, status=400)
-        if input_type is not None and input_type not in self.input_types:
-            raise ConfigurationError(
-                f"fake: unknown input_type {input_type!r}; use one of "
-                f"{', '.join(sorted(self.input_types))}")
+        if input_type is not None:
+            check_input_type(self, input_type)
         dim, limit = int(self.dimension or 0), self.max_input_length
         out = np.zeros((len(texts), dim), dtype=np.float64)
         for row, text in enumerate(texts):

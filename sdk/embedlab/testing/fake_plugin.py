@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..hookspecs import RegisterEmbedder, hookimpl
-from .fake import DEFAULT_MODEL
+from .fake import DEFAULT_MODEL, FakeEmbedder
 
 __all__ = ["PROVIDER", "embedlab_register_embedders"]
 
@@ -16,7 +16,6 @@ PROVIDER = "fake"
 
 
 def _factory(model: str, **options: Any) -> Any:
-    from .fake import FakeEmbedder
 
     return FakeEmbedder(model, **options)
 

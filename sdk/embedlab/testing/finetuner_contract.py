@@ -26,12 +26,12 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from .._custom_models import load_custom_model
+from .._custom_models import CARD_NAME
 from .._datasets.dataset import Dataset
 from .._embedder import Embedder
 from .._errors import ConfigurationError, EmbedlabError
-from .._finetuner import CARD_NAME, CustomModel, FinetuneConfig, Finetuner
-from .._lookup import get_embedder
+from .._finetuner import CustomModel, FinetuneConfig, Finetuner
+from .._lookup import get_embedder, load_custom_model
 from ._home import IsolatedHome
 
 __all__ = ["FinetunerContract", "sample_dataset"]

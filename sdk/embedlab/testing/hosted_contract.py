@@ -53,6 +53,7 @@ from .._errors import (
     RateLimitError,
     ServiceUnavailableError,
 )
+from ..settings import cache_dir
 from ._skip import not_applicable
 from .embedder_contract import EmbedderContract
 
@@ -240,7 +241,6 @@ class HostedEmbedderContract(EmbedderContract):
     def test_key_never_shows(self, quick: Make, server: FaultyServer, api_key: str,
                              caplog: pytest.LogCaptureFixture,
                              capsys: pytest.CaptureFixture[str]) -> None:
-        from ..settings import cache_dir
 
         caplog.set_level(logging.DEBUG)
         embedder = quick()

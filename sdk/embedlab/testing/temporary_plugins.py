@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .. import _plugins as plugins
+from . import fake_plugin
 
 __all__ = ["use_fake_provider", "use_plugin"]
 
@@ -26,7 +27,6 @@ def use_plugin(plugin: Any, name: str) -> Iterator[None]:
 def use_fake_provider() -> Iterator[None]:
     """Make ``get_embedder("fake")`` return a :class:`~embedlab.testing.FakeEmbedder` inside
     the block."""
-    from . import fake_plugin
 
     with use_plugin(fake_plugin, "embedlab-fake"):
         yield

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import embedlab
 
 from .sources import resolve_source
+from .sources import resolve_source as _resolve
 from .store import static_model_dir
 
 if TYPE_CHECKING:
@@ -92,8 +93,6 @@ class Model2VecEmbedder(embedlab.Embedder):
 
     def _load_model(self) -> StaticModel:
         from model2vec import StaticModel
-
-        from .sources import resolve_source as _resolve
 
         folder = self.path
         model = StaticModel.from_pretrained(folder, normalize=True, max_length=MAX_TOKENS,

@@ -11,6 +11,8 @@ from typing import Any
 import embedlab
 from embedlab.hookspecs import RegisterEmbedder
 
+from .embedder import Model2VecEmbedder
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 INSTALL = "pip install embedlab-model2vec"
 REQUIRES = ["model2vec"]
@@ -20,7 +22,6 @@ FINETUNE_NOTE = (
 
 
 def _embedder(model: str, **options: Any) -> embedlab.Embedder:
-    from .embedder import Model2VecEmbedder
 
     return Model2VecEmbedder(model, **options)
 
