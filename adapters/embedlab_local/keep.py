@@ -5,6 +5,11 @@ The finetuned encoder is blended back towards the base by weight-space interpola
 (WiSE-FT, Wortsman et al. 2022: ``(1 - a) * base + a * finetuned``, every weight), ``a``
 chosen on the held-out rows by :func:`embedlab.adapter.choose_blend`; the stacked head is then
 scaled the same way (:meth:`embedlab.adapter.Head.scaled`).
+
+Each blend costs an embedding of the held-out rows, so ``a`` is bisected on the grid (the
+agreement falls and the separation grows with ``a``, measured in bench/RESULTS.md): at most
+four blends are embedded besides ``a = 1`` (which the collapse check needs anyway), and
+``a = 0`` reuses the base model's vectors. The head's scale, numpy only, tries the whole grid.
 """
 
 from __future__ import annotations
@@ -37,17 +42,20 @@ def snapshot(model: SentenceTransformer) -> dict[str, torch.Tensor]:
 
 class EncoderBlend:
     """``blend(a)``: the held-out texts' unit vectors under the weights
-    ``(1 - a) * base + a * finetuned`` (each blend embedded once); :meth:`apply` loads a
-    blend into the model for good."""
+    ``(1 - a) * base + a * finetuned`` (each blend embedded once; ``base_vectors``, the base
+    model's, serve for ``a = 0``); :meth:`apply` loads a blend into the model for good."""
 
     def __init__(self, model: SentenceTransformer, base: dict[str, torch.Tensor],
-                 texts: Sequence[str], prompt: str | None) -> None:
+                 texts: Sequence[str], prompt: str | None,
+                 base_vectors: np.ndarray | None = None) -> None:
         self.model = model
         self.base = base
         self.finetuned = snapshot(model)
         self.texts = list(texts)
         self.prompt = prompt
         self.vectors: dict[float, np.ndarray] = {}
+        if base_vectors is not None:
+            self.vectors[0.0] = base_vectors
 
     def apply(self, alpha: float) -> None:
         """Load the blend ``alpha`` into the model."""
@@ -148,12 +156,14 @@ class Keeper:
         """Refuse a collapsed encoder, then load the chosen blend of base and finetuned."""
         from embedlab.adapter import choose_blend
 
-        self.blend = EncoderBlend(self.model, self.base_state, self.texts, self.prompt)
+        self.blend = EncoderBlend(self.model, self.base_state, self.texts, self.prompt,
+                                  base_vectors=self.base)
         check_not_collapsed(self.blend(1.0), self.labels,
                             learning_rate=self.settings["learning_rate"],
                             base_model=base_model, base_vectors=self.base)
         self.encoder = choose_blend(self.blend, self.base, self.labels, self.settings["keep"],
-                                    chosen_on=self.chosen_on, seed=self.settings["seed"])
+                                    chosen_on=self.chosen_on, seed=self.settings["seed"],
+                                    monotone=True)
         self.blend.apply(self.encoder.blend)
         del self.base_state
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -68,6 +69,41 @@ def test_choose_blend_keeps_the_most_separating_admissible_blend() -> None:
     assert tried[choice.blend]["silhouette"] > tried[0.0]["silhouette"]
     only = choose_blend(blend, base, labels, 0.0)
     assert only.blend == 1.0 and [e["blend"] for e in only.tried] == [1.0]
+
+
+def _towards_centres(seed: int) -> tuple[Any, np.ndarray, list[str]]:
+    """``blend(t)``: rows moved share ``t`` of the way to their class centre (separation
+    grows with t and agreement falls), with the baseline and labels."""
+    rng = np.random.default_rng(seed)
+    labels = [c for c in "abc" for _ in range(15)]
+    base = rng.normal(size=(45, 8))
+    centres = {c: rng.normal(size=8) * 3 for c in "abc"}
+    target = np.array([centres[c] for c in labels])
+    return (lambda t: (1 - t) * base + t * target + 0.01 * base), base, labels
+
+
+@pytest.mark.parametrize("keep", [0.2, 0.5, 0.6, 0.8, 0.95, 0.999])
+def test_bisecting_a_monotone_blend_chooses_what_trying_every_blend_does(keep: float) -> None:
+    """``monotone=True`` calls the blend for t = 1, at most four more grid points and t = 0
+    (last, when no other is admissible), and picks the same t, with the same figures, as
+    the full grid search."""
+    blend, base, labels = _towards_centres(1)
+    calls: list[float] = []
+
+    def counted(t: float) -> np.ndarray:
+        calls.append(t)
+        return blend(t)
+
+    every = choose_blend(blend, base, labels, keep)
+    bisected = choose_blend(counted, base, labels, keep, monotone=True)
+    assert [e["blend"] for e in every.tried] == [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2,
+                                                  0.1, 0.0]
+    assert bisected.blend == every.blend
+    assert bisected.to_dict() | {"tried": None} == every.to_dict() | {"tried": None}
+    assert calls[0] == 1.0 and len(calls) == len(set(calls))
+    assert len([t for t in calls if t != 0]) <= 5 and 0.0 not in calls[:-1]
+    assert [e["blend"] for e in bisected.tried] == calls
+    assert all(e in every.tried for e in bisected.tried)
 
 
 def test_keep_bounds_are_checked() -> None:

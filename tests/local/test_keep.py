@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import sys
@@ -51,9 +52,42 @@ def test_the_kept_model_keeps_keep_of_the_base_on_validation(free_and_kept: Any)
     measured = _agreement(base, kept.embedder().embed_batch(texts, None))
     assert measured == pytest.approx(record["similarity_agreement"], abs=1e-3)
     assert measured >= 0.9
+    # keep=0 is the path before the knob: only the finetuned encoder (alpha 1) and the head
+    # as trained (scale 1) were measured, nothing interpolated.
     assert free.metrics["keep"]["encoder_alpha"] == 1.0
     assert free.metrics["keep"]["head_scale"] == 1.0
+    assert [e["blend"] for e in free.metrics["keep"]["encoder"]["tried"]] == [1.0]
+    assert [e["blend"] for e in free.metrics["keep"]["head"]["tried"]] == [1.0]
     assert 0 < record["encoder_alpha"] < 1
+
+
+def test_the_bisected_alpha_is_the_one_trying_every_alpha_chooses(free_and_kept: Any) -> None:
+    """The encoder's alpha is bisected on the grid: at most five blends of the held-out rows
+    embedded (alpha 0 is the base model's vectors), and the alpha and its figures are those
+    of embedding all eleven blends of the same base and finetuned weights."""
+    from embedlab.adapter import choose_blend
+    from embedlab_local.keep import EncoderBlend, snapshot
+
+    free, kept = free_and_kept
+    rows = held_out()
+    base_model = get_embedder("local").load()
+    # A copy of the finetuned encoder (alpha 1), then its head: EncoderBlend loads blends in.
+    tuned = copy.deepcopy(free.embedder().load())
+    while len(tuned) > len(base_model):
+        del tuned[-1]
+    base = base_model.encode(list(rows.texts), convert_to_numpy=True,
+                             normalize_embeddings=True)
+    every = choose_blend(EncoderBlend(tuned, snapshot(base_model), rows.texts, None), base,
+                         rows.labels, 0.9, seed=7)
+    record = kept.metrics["keep"]["encoder"]
+    assert len(every.tried) == 11
+    assert record["blend"] == every.blend == kept.metrics["keep"]["encoder_alpha"]
+    embedded = [e["blend"] for e in record["tried"] if e["blend"] != 0]
+    assert embedded[0] == 1.0 and len(embedded) <= 5
+    full = {e["blend"]: e for e in every.tried}
+    for entry in record["tried"]:
+        for name in ("similarity_agreement", "neighbours_kept", "silhouette"):
+            assert entry[name] == pytest.approx(full[entry["blend"]][name], abs=1e-4)
 
 
 def test_the_encoder_is_the_weight_interpolation_of_base_and_finetuned(

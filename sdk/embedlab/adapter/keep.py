@@ -69,28 +69,73 @@ def _silhouette(vectors: np.ndarray, labels: Sequence[str]) -> float:
 
 def choose_blend(blend: Callable[[float], np.ndarray], baseline: np.ndarray,
                  labels: Sequence[str], keep: float, *, chosen_on: str = "validation",
-                 seed: int = 42, grid: Sequence[float] = BLEND_GRID) -> KeepChoice:
+                 seed: int = 42, grid: Sequence[float] = BLEND_GRID,
+                 monotone: bool = False) -> KeepChoice:
     """Call ``blend(t)`` (the model's vectors of the rows ``baseline`` holds, blended by
     ``t``) for each ``t`` in ``grid`` and keep the most separating ``t`` whose similarity
     agreement with ``baseline`` is at least ``keep``; ``t = 0`` (the baseline) always is.
-    With ``keep`` 0 only ``t = 1`` is tried. Ties go to the larger ``t``."""
-    from .._meaning import meaning_kept
+    With ``keep`` 0 only ``t = 1`` is tried. Ties go to the larger ``t``.
 
-    tries = [1.0] if keep <= 0 else sorted(set(grid) | {0.0}, reverse=True)
+    ``monotone=True`` is for a costly ``blend`` whose agreement falls and separation grows
+    as ``t`` grows (weight interpolation, measured): the grid is bisected for its largest
+    admissible ``t``, about log2(len(grid)) calls instead of one per ``t`` (``t = 1`` first,
+    ``t = 0`` last if at all). Where that holds the choice is the full search's."""
     tried: list[dict[str, float]] = []
-    best: dict[str, float] | None = None
-    for t in tries:
-        vectors = blend(t)
-        entry = {"blend": t, **meaning_kept(baseline, vectors, labels, seed=seed),
-                 "silhouette": _silhouette(vectors, labels)}
+
+    def measure(t: float) -> dict[str, float]:
+        entry = _measure(blend, t, baseline, labels, seed)
         tried.append(entry)
+        return entry
+
+    def admissible(entry: dict[str, float]) -> bool:
         agreement = entry["similarity_agreement"]
-        admissible = t == 0 or keep <= 0 or (math.isfinite(agreement) and agreement >= keep)
-        score = entry["silhouette"] if math.isfinite(entry["silhouette"]) else -math.inf
-        if admissible and (best is None or score > best["_score"]):
-            best = {**entry, "_score": score}
-    assert best is not None
+        return entry["blend"] == 0 or keep <= 0 or (math.isfinite(agreement)
+                                                     and agreement >= keep)
+
+    if keep <= 0:
+        best = measure(1.0)
+    else:
+        ts = sorted(set(grid) | {0.0}, reverse=True)
+        best = (_bisect(ts, measure, admissible) if monotone
+                else _most_separating([e for e in map(measure, ts) if admissible(e)]))
     return KeepChoice(blend=best["blend"], keep=keep,
                       similarity_agreement=best["similarity_agreement"],
                       neighbours_kept=best["neighbours_kept"], silhouette=best["silhouette"],
                       chosen_on=chosen_on, rows=len(baseline), tried=tried)
+
+
+def _measure(blend: Callable[[float], np.ndarray], t: float, baseline: np.ndarray,
+             labels: Sequence[str], seed: int) -> dict[str, float]:
+    """Blend ``t``'s figures against the baseline: what it kept and its silhouette."""
+    from .._meaning import meaning_kept
+
+    vectors = blend(t)
+    return {"blend": t, **meaning_kept(baseline, vectors, labels, seed=seed),
+            "silhouette": _silhouette(vectors, labels)}
+
+
+def _most_separating(entries: Sequence[dict[str, float]]) -> dict[str, float]:
+    """The entry of highest silhouette (NaN lowest); ties to the first (the larger ``t``)."""
+    def score(entry: dict[str, float]) -> float:
+        return entry["silhouette"] if math.isfinite(entry["silhouette"]) else -math.inf
+
+    return max(entries, key=score)  # max keeps the first of equal scores
+
+
+def _bisect(ts: Sequence[float], measure: Callable[[float], dict[str, float]],
+            admissible: Callable[[dict[str, float]], bool]) -> dict[str, float]:
+    """The entry of the largest admissible ``t`` in ``ts`` (descending, ending at 0, which
+    is admissible), assuming admissibility only grows as ``t`` falls."""
+    first = measure(ts[0])
+    if admissible(first):
+        return first
+    low, high = 0, len(ts) - 1  # ts[low] is refused, ts[high] admissible
+    found: dict[str, float] | None = None
+    while high - low > 1:
+        middle = (low + high) // 2
+        entry = measure(ts[middle])
+        if admissible(entry):
+            high, found = middle, entry
+        else:
+            low = middle
+    return found if found is not None else measure(ts[high])
