@@ -29,7 +29,7 @@ __all__ = ["DEFAULT_KEEP", "MEANING_NAMES", "MEANING_SENTENCE", "PAIRS", "meanin
 MEANING_NAMES: tuple[str, ...] = ("neighbours_kept", "similarity_agreement")
 #: The least ``similarity_agreement`` (on the validation split) a custom model keeps unless
 #: told otherwise (``FinetuneConfig.keep``); chosen by measurement (bench/keep.py).
-DEFAULT_KEEP = 0.8
+DEFAULT_KEEP = 0.5
 #: Pairs sampled for ``similarity_agreement`` when there are more than this many.
 PAIRS = 20000
 #: What a low value means, for the report page.
