@@ -6,6 +6,8 @@ embedlab's own files), with the exact messages. Written to kill mutmut's mutants
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -205,3 +207,45 @@ def test_a_manifest_without_settings_or_with_other_keys_is_another_job(tmp_path:
                                           encoding="utf-8")
     more = {**SETTINGS, "on_duplicate_id": "keep-last"}
     assert "(changed: on_duplicate_id)" in message(OutputDir(tmp_path, more).open)
+
+
+_KILLED_WRITER = """
+import os, sys
+from pathlib import Path
+import numpy as np
+import pyarrow.parquet as pq
+import embedlab._atomic as atomic
+from embedlab.corpus.output import OutputDir, vectors_table
+
+out = OutputDir(Path(sys.argv[1]), {settings!r})
+out.open()
+what = sys.argv[2]
+if what == "part":
+    real = pq.write_table
+    def write_then_die(table, where, **kwargs):
+        real(table, where, **kwargs)
+        os._exit(9)  # killed after writing, before the rename: no cleanup runs
+    pq.write_table = write_then_die
+    out.write_part("part-00000-000000.parquet",
+                   vectors_table(["a"], np.ones((1, 2), dtype=np.float32), {{}}))
+else:
+    def die(fd):
+        os._exit(9)
+    atomic.os.fsync = die
+    out.write_manifest({{"complete": True}})
+"""
+
+
+@pytest.mark.parametrize("what", ["part", "manifest"])
+def test_a_writer_killed_mid_write_leaves_a_temporary_the_next_run_removes(
+        tmp_path: Path, what: str) -> None:
+    out = tmp_path / "out"
+    code = _KILLED_WRITER.format(settings=SETTINGS)
+    done = subprocess.run([sys.executable, "-c", code, str(out), what], check=False)
+    assert done.returncode == 9
+    left = sorted(p.name for p in out.iterdir() if p.name != MANIFEST_NAME)
+    assert len(left) == 1 and left[0].startswith(".") and left[0].endswith(".tmp")
+    assert _TEMPORARY.match(left[0])
+    # The resumed run removes the dead writer's temporary and keeps the manifest.
+    assert OutputDir(out, SETTINGS).open() == json.loads((out / MANIFEST_NAME).read_text())
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST_NAME]
