@@ -22,6 +22,7 @@ from .._datasets.sample import load_sample_dataset
 from .._datasets.splits import SplitInfo, describe_file, load_split_file, make_splits
 from .._errors import FinetuneError
 from .._secret import redact
+from ..visualizers.html import render_fragment
 from .candidates import as_list, expand_candidates
 from .leaderboard import leaderboard_rows
 from .options import UNSET, CompareOptions
@@ -66,8 +67,6 @@ class Comparison(ComparisonData):
                             overwrite=overwrite)
 
     def _repr_html_(self) -> str:
-        from ..visualizers.html import render_fragment
-
         return render_fragment(self.projections, title=self.title, context=self.to_dict())
 
     def __repr__(self) -> str:

@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._errors import ConfigurationError
+from .._visualizer import Marker
+from .projection import project
+
 if TYPE_CHECKING:
     import numpy as np
-
-    from .._visualizer import Marker
 
 __all__ = ["AUTO_COUNT", "NEIGHBOURS", "auto_pick", "check_highlights", "follow", "nearest",
            "tag"]
@@ -40,8 +42,6 @@ def tag(i: int) -> str:
 
 def check_highlights(highlight: Sequence[str] | None) -> list[str] | None:
     """The texts to highlight, de-duplicated in order; ``None`` means pick automatically."""
-    from .._errors import ConfigurationError
-
     if highlight is None:
         return None
     if isinstance(highlight, str):
@@ -137,9 +137,6 @@ def follow(texts: Sequence[str], vectors: Any, *, test_vectors: Any, test_texts:
     test points, so it lands where the model puts it, and the map still shows the test split.
     """
     import numpy as np
-
-    from .._visualizer import Marker
-    from .projection import project
 
     position = {text: i for i, text in reversed(list(enumerate(test_texts)))}
     outside = [i for i, text in enumerate(texts) if text not in position]

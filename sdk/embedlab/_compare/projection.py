@@ -11,6 +11,8 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from .._errors import ConfigurationError
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -29,8 +31,6 @@ def project(vectors: Any, method: str = "umap", *, seed: int = 42) -> np.ndarray
     """Return a float32 ``(n, 2)`` array: ``vectors`` projected to 2-D with ``method``."""
     import numpy as np
     from sklearn.preprocessing import normalize
-
-    from .._errors import ConfigurationError
 
     method = method.lower()
     if method not in PROJECTIONS:

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ConfigurationError, DatasetError, PluginError
+from .._plugins import get_registry
 from ..hookspecs import hookimpl
+from ..progress import progress_bar
 from .dataset import Dataset
 from .records import (
     RawRow,
@@ -125,8 +127,6 @@ _STEP = 8192  # rows between progress-bar updates
 
 def _progress(text: str, path: Path) -> Any:
     """A line-counting bar that shows only if reading turns out slow (a few seconds)."""
-    from ..progress import progress_bar
-
     return progress_bar(text.count("\n") + 1, desc=f"reading {path.name}", unit="line",
                         long_job=False)
 
@@ -352,8 +352,6 @@ def _is_dataframe(value: Any) -> bool:
 def loader_suffixes() -> dict[str, str]:
     """Every file suffix a registered loader (built-in or a plugin's) reads -> its name (the
     first registered, when two claim one suffix)."""
-    from .._plugins import get_registry
-
     found: dict[str, str] = {}
     for entry in get_registry().of("dataset_loader"):
         for suffix in entry.suffixes:
@@ -369,8 +367,6 @@ def longest_suffix(path: Path, suffixes: Iterable[str]) -> str | None:
 
 def _loader_for(path: Path, format: str | None) -> Any:
     """The registered loader named ``format``, else the one whose suffix ends the file name."""
-    from .._plugins import get_registry
-
     entries = {e.name: e for e in get_registry().of("dataset_loader")}
     if format is not None:
         name = format.lower().lstrip(".")

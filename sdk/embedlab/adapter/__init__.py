@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..hookspecs import hookimpl
 from ..lazy import lazy_exports
+from .finetuner import AdapterFinetuner
 
 if TYPE_CHECKING:
-    from .finetuner import AdapterFinetuner
     from .head import Head
     from .keep import HEAD_GRID, KeepChoice, choose_blend
     from .model import AdapterEmbedder, AdapterModel
@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 _LAZY = {
-    "AdapterFinetuner": "embedlab.adapter.finetuner",
     "AdapterModel": "embedlab.adapter.model",
     "AdapterEmbedder": "embedlab.adapter.model",
     "Head": "embedlab.adapter.head",
@@ -50,16 +49,10 @@ _LAZY = {
 }
 
 
-def _factory(**options: Any) -> Any:
-    from .finetuner import AdapterFinetuner
-
-    return AdapterFinetuner(**options)
-
-
 @hookimpl
 def embedlab_register_finetuners(register: Any) -> None:
     """Offer the adapter finetuner for every provider."""
-    register("*", _factory, method="adapter",
+    register("*", AdapterFinetuner, method="adapter",
              description="trains a small head on the provider's frozen embeddings "
                          "(torch if installed, else scikit-learn)")
 

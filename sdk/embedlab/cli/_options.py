@@ -11,7 +11,7 @@ import click
 from .._embedder import INPUT_TYPES
 from .._hyperparameters import MAX_LEARNING_RATE, MAX_SEED
 from .._meaning import DEFAULT_KEEP
-from .._text import INVALID_TEXT_CHOICES
+from .._text import INVALID_TEXT_CHOICES, check_texts
 
 __all__ = ["FiniteFloat", "TestSize", "argument_texts", "compare_training_options",
            "dataset_options", "encoding_option", "input_type_option", "invalid_text_option",
@@ -177,8 +177,6 @@ def invalid_text_option(func: Any) -> Any:
 
 def argument_texts(values: Sequence[str], invalid: str, name: str = "TEXTS") -> list[str]:
     """``values`` given as ``name`` on the command line, checked by :mod:`embedlab._text`."""
-    from .._text import check_texts
-
     return check_texts(values, lambda i: f"{name} argument {i + 1}",
                        invalid="replace" if invalid == "replace" else "error",
                        fix="fix it, or pass --invalid-text replace to replace the bad bytes "

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from .._atomic import atomic_open
+from .._classification import classify
+from .._errors import ConfigurationError
 from ..corpus.texts import read_texts
 from ._display import csv_cell, terminal_json, terminal_text
 from ._errors import reports_errors
@@ -20,6 +22,7 @@ from ._options import (
     input_type_option,
     invalid_text_option,
 )
+from ._outputs import check_out_file
 
 if TYPE_CHECKING:
     from .._classifier import Prediction
@@ -90,10 +93,6 @@ def classify_command(texts: tuple[str, ...], model: str, file: Path | None,
     classes. A model saved by `embedlab finetune` or `embedlab compare` keeps its classifier;
     any other model (a base model such as `local`) needs --examples.
     """
-    from .._classification import classify
-    from .._errors import ConfigurationError
-    from ._outputs import check_out_file
-
     if out is not None:
         if out.suffix.lower() not in {".jsonl", ".csv"}:
             raise ConfigurationError(f"--out {out}: use a .jsonl or .csv file name")

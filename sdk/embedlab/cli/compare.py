@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from .._compare.comparison_audit import audit_summary
+from .._compare.options import CompareOptions
+from .._compare.plan import plan_comparison
 from .._compare.projection import PROJECTIONS
+from .._compare.report import REPORT_JSON, check_output_dir, check_requirements
+from .._compare.steps import StepLog
+from .._datasets.sample import sample_dataset_path
 from .._embedder import INPUT_TYPES
 from ..corpus.texts import read_texts
-
-if TYPE_CHECKING:
-    from .._compare.comparison import Comparison
-from ._errors import reports_errors
+from ._audit_lines import audit_lines
+from ._errors import EXIT_FAILED, reports_errors
 from ._options import (
     TestSize,
     argument_texts,
@@ -24,6 +29,9 @@ from ._options import (
     dataset_options,
     invalid_text_option,
 )
+
+if TYPE_CHECKING:
+    from .._compare.comparison import Comparison
 
 __all__ = ["compare_command"]
 
@@ -99,13 +107,8 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
 
     Writes OUT/report.html, report.json, comparison.png, the embeddings and the custom model.
     """
+    # numpy loads with the comparison: only when the command runs, not for --help
     from .._compare.comparison import DEFAULT_VISUALIZERS, compare, load_comparison_inputs
-    from .._compare.comparison_audit import audit_summary
-    from .._compare.options import CompareOptions
-    from .._compare.report import REPORT_JSON, check_output_dir, check_requirements
-    from .._compare.steps import StepLog
-    from .._datasets.sample import sample_dataset_path
-    from ._audit_lines import audit_lines
 
     provider: str | list[str] = list(providers) if len(providers) > 1 else providers[0]
     method: str | list[str] | None = (list(methods) if len(methods) > 1
@@ -135,8 +138,6 @@ def compare_command(dataset: str | None, providers: tuple[str, ...], test_file: 
         audit=not no_audit, clean=clean, retrain=retrain, text_column=text_column,
         label_column=label_column, encoding=encoding)
     if dry_run:
-        from .._compare.plan import plan_comparison
-
         data, given = load_comparison_inputs(dataset, test=test_file,
                                              validation=validation_file,
                                              text_column=text_column,
@@ -215,10 +216,6 @@ def _leaderboard(result: Comparison) -> None:
 
 def _exit_if_failed(result: Comparison) -> None:
     """Exit non-zero naming every failed candidate (the rest of the report is saved)."""
-    import sys
-
-    from ._errors import EXIT_FAILED
-
     if result.failed:
         for cand in result.failed:
             click.secho(f"error: candidate {cand.label} failed: {cand.error}", fg="red",

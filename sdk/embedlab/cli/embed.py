@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 import click
 
 from .._atomic import atomic_path
+from .._errors import ConfigurationError
+from .._lookup import get_embedder
+from ..corpus import embed_corpus
 from ..corpus.duplicates import DUPLICATE_ID_CHOICES
 from ..corpus.sources import discover
 from ..corpus.texts import read_texts
@@ -19,6 +22,7 @@ from ._options import (
     input_type_option,
     invalid_text_option,
 )
+from ._outputs import check_out_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,8 +35,6 @@ FILE_SUFFIXES = {".npy", ".parquet"}
 
 def _is_file_out(out: Path) -> bool:
     """Whether ``--out`` names one file (``.npy``/``.parquet``) rather than a directory."""
-    from .._errors import ConfigurationError
-
     suffix = out.suffix.lower()
     if suffix in FILE_SUFFIXES and not out.is_dir():
         return True
@@ -46,8 +48,6 @@ def _is_file_out(out: Path) -> bool:
 def _write(vectors: np.ndarray, ids: list[str], texts: list[str], out: Path) -> None:
     """Write ``.npy`` (the matrix) or ``.parquet`` (id, text, embedding), atomically."""
     import numpy as np
-
-    from .._errors import ConfigurationError
 
     array = np.asarray(vectors, dtype=np.float32)
     try:
@@ -127,8 +127,6 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
     A .npy/.parquet --out keeps the rows' order; a directory --out streams a corpus of any
     size in bounded memory, resumes an interrupted run, and can run on Ray (--engine ray).
     """
-    from .._errors import ConfigurationError
-
     if texts and file is not None:
         raise ConfigurationError("give texts as arguments or --file, not both")
     if not texts and file is None:
@@ -141,8 +139,6 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
         if file is None:
             raise ConfigurationError(f"--out {out}: a dataset directory is written from --file; "
                                      "for texts given as arguments use a .npy or .parquet --out")
-        from ..corpus import embed_corpus
-
         summary = embed_corpus(
             file, out, model, text_column=text_column, id_column=id_column,
             input_type=input_type, engine=engine,  # type: ignore[arg-type]
@@ -163,9 +159,6 @@ def embed_command(texts: tuple[str, ...], model: str, file: str | None, text_col
     if skip_blank and out.suffix.lower() == ".npy":
         raise ConfigurationError("--skip-blank writes each vector's row id, which a .npy file "
                                  "cannot hold: use a .parquet --out or a directory")
-    from .._lookup import get_embedder
-    from ._outputs import check_out_file
-
     check_out_file(out, overwrite=overwrite,
                    inputs=[f.path for f in discover(file)] if file is not None else [])
 

@@ -9,26 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..hookspecs import hookimpl
+from .html import HtmlVisualizer
+from .png import PngVisualizer
 
 __all__ = ["embedlab_register_visualizers"]
-
-
-def _png() -> Any:
-    from .png import PngVisualizer
-
-    return PngVisualizer()
-
-
-def _html() -> Any:
-    from .html import HtmlVisualizer
-
-    return HtmlVisualizer()
 
 
 @hookimpl
 def embedlab_register_visualizers(register: Any) -> None:
     """Register the static PNG and the interactive HTML visualizers."""
-    register("png", _png, requires=["matplotlib"], install="pip install 'embedlab[report]'",
+    register("png", PngVisualizer, requires=["matplotlib"],
+             install="pip install 'embedlab[report]'",
              description="side-by-side maps as one PNG (matplotlib)")
-    register("html", _html, description="self-contained interactive page: maps, metrics, "
-             "settings; works offline")
+    register("html", HtmlVisualizer, description="self-contained interactive page: maps, "
+             "metrics, settings; works offline")

@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._meaning import MEANING_SENTENCE
 from .._visualizer import Marker, Projection
 from ._leaderboard import FOLD_CLASSES
 
@@ -95,8 +96,6 @@ def metric_rows(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
 def meaning_note(metrics: Mapping[str, Any]) -> str:
     """The sentence under the metrics saying what a low kept-meaning value means, when the
     custom model has those figures."""
-    from .._meaning import MEANING_SENTENCE
-
     return MEANING_SENTENCE if "neighbours_kept" in (metrics.get("custom") or {}) else ""
 
 
