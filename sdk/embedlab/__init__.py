@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from ._classification import classify
     from ._classifier import ClassificationHead, Prediction
     from ._compare.comparison import Comparison, compare
+    from ._compare.options import CompareOptions
+    from ._compare.runs import ModelRun
     from ._datasets.sample import load_sample_dataset, sample_dataset_path
     from ._label_audit import Audit, ClassOverlap, Suspect, audit, audit_vectors
     from ._transport.cache import EmbeddingCache
@@ -71,6 +73,8 @@ _LAZY = {
     "ClassOverlap": "embedlab._label_audit",
     "Suspect": "embedlab._label_audit",
     "Comparison": "embedlab._compare.comparison",
+    "CompareOptions": "embedlab._compare.options",
+    "ModelRun": "embedlab._compare.runs",
     "sample_dataset_path": "embedlab._datasets.sample",
     "load_sample_dataset": "embedlab._datasets.sample",
 }
@@ -83,6 +87,7 @@ __all__ = [
     "CacheDamagedError",
     "ClassOverlap",
     "ClassificationHead",
+    "CompareOptions",
     "Comparison",
     "ConfigurationError",
     "CorpusSummary",
@@ -102,6 +107,7 @@ __all__ = [
     "MalformedResponseError",
     "Marker",
     "ModelNotFoundError",
+    "ModelRun",
     "PluginError",
     "Prediction",
     "Projection",
