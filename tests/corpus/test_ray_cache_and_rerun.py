@@ -1,7 +1,6 @@
 """What docs/scaling.md promises of a Ray run, on a local Ray: the workers share the
 driver's cache (a rerun pays only for the missing texts), a worker that cannot open it warns
-and embeds without one. (The interrupted-run promise had a test here that hung in the full
-suite: a planted worker failure left the driver waiting; issue #26 keeps it open.)"""
+and embeds without one. The interrupted run is in test_ray_interrupt.py, on its own Ray."""
 
 from __future__ import annotations
 
