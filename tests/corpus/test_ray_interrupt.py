@@ -7,19 +7,17 @@ other Ray tests, it hung (the driver waiting, its actors idle; cause not establi
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import embedlab
 import pytest
 import ray
 import ray.cloudpickle
 from embedlab import EmbeddingCache
 
 from . import test_ray_cache_and_rerun as shared
-from .test_ray_cache_and_rerun import Counting, assert_embeds, sent, write_corpus
+from .test_ray_cache_and_rerun import assert_embeds, ray_embed, sent, write_corpus
 
 
 @pytest.fixture
@@ -33,13 +31,6 @@ def own_ray(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
         yield
     finally:
         ray.cloudpickle.unregister_pickle_by_value(shared)
-
-
-def ray_embed(source: Path, out: Path, log: Path, cache: EmbeddingCache,
-              fail_on: str | None = None) -> embedlab.CorpusSummary:
-    factory = functools.partial(Counting, str(log), fail_on)
-    return embedlab.embed_corpus(source, out, factory, engine="ray", workers=2, num_cpus=1,
-                                 part_rows=20, cache=cache)
 
 
 @pytest.mark.usefixtures("own_ray")
