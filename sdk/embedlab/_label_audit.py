@@ -15,11 +15,11 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._atomic import atomic_open, write_json
-from ._datasets.dataset import Dataset
 from ._datasets.loaders import load_dataset
 from ._errors import ConfigurationError, DatasetError
 from ._lookup import get_embedder
@@ -289,10 +289,8 @@ def _overlaps(cleanlab: Any, y: np.ndarray, probs: np.ndarray, classes: list[str
         return [texts[int(i)] for i in rows]
 
     found = []
-    for (a, b), (a_as_b, p_ab) in counts.items():
-        if a >= b:
-            continue
-        b_as_a, p_ba = counts.get((b, a), (0, 0.0))
+    for a, b in combinations(range(len(classes)), 2):  # the frame lists every ordered pair
+        (a_as_b, p_ab), (b_as_a, p_ba) = counts[(a, b)], counts[(b, a)]
         if a_as_b >= min_each and b_as_a >= min_each:
             found.append(ClassOverlap(classes[a], classes[b], a_as_b, b_as_a, p_ab + p_ba,
                                       examples(a, b), examples(b, a)))
@@ -373,8 +371,8 @@ def audit(
 
     _import_cleanlab()  # a missing extra is reported before any model loads
     embedder = get_embedder(provider, **dict(embedder_options or {}))
-    data = dataset if isinstance(dataset, Dataset) else load_dataset(
-        dataset, text_column=text_column, label_column=label_column, encoding=encoding)
+    data = load_dataset(dataset, text_column=text_column, label_column=label_column,
+                        encoding=encoding)  # a Dataset is taken as it is
     data.validate().raise_for_errors()
     vectors = embedder.embed(list(data.texts), input_type, cache=cache, progress=progress)
     return audit_vectors(data, vectors, folds=folds, seed=seed, min_overlap=min_overlap,
