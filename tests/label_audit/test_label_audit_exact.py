@@ -54,7 +54,7 @@ def eager_bars(monkeypatch: pytest.MonkeyPatch) -> None:
     """tqdm draws every update (not one a tenth of a second), so a quick bar's count shows."""
     import tqdm.auto
 
-    class Eager(tqdm.auto.tqdm):  # type: ignore[misc,name-defined]
+    class Eager(tqdm.auto.tqdm):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **{**kwargs, "mininterval": 0})
 
@@ -301,7 +301,7 @@ def test_folds_drop_to_the_smallest_class_named_first_by_label() -> None:
 
 def test_wrong_number_of_vectors_names_the_audit_embeddings() -> None:
     data = embedlab.Dataset.from_records(clean_records(per_class=5))
-    with pytest.raises(ValueError, match="^audit embeddings: expected 20 rows"):
+    with pytest.raises(ValueError, match=r"^audit embeddings: expected 20 rows"):
         audit_vectors(data, _vectors(data.texts)[:-1], progress=False)
 
 
@@ -317,6 +317,7 @@ def _crafted() -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
                                        (3, 2, [100, 101], [0.95, 0.96]),
                                        (4, 0, [130, 131, 132], [0.95, 0.95, 0.95]),
                                        (0, 4, [10], [0.95]), (1, 2, [45, 46], [0.95, 0.95])]:
+        assert (y[list(rows)] == given).all()
         predicted[list(rows)] = other
         if scores is not None:
             sure[list(rows)] = scores
