@@ -48,7 +48,7 @@ def figures(*values: float) -> dict[str, float]:
     return dict(zip(METRIC_NAMES, values, strict=True))
 
 
-def scored(true: list[str], predicted: list[str], headline: dict[str, float], *,
+def scored(true: list[str], predicted: list[str], headline: dict[str, Any], *,
            classes: list[str] | None = None, kept: tuple[float, float] | None = None
            ) -> Evaluation:
     """An evaluation with the given headline figures whose per-class report and confusion
@@ -58,8 +58,9 @@ def scored(true: list[str], predicted: list[str], headline: dict[str, float], *,
     labels = classes or sorted(set(true))
     report = classification_report(true, predicted, labels=labels, output_dict=True,
                                    zero_division=0)
-    meaning = ({"neighbours_kept": kept[0], "similarity_agreement": kept[1]}
-               if kept is not None else {})
+    meaning: dict[str, Any] = {}
+    if kept is not None:
+        meaning = {"neighbours_kept": kept[0], "similarity_agreement": kept[1]}
     return Evaluation(**headline, per_class={c: dict(report[c]) for c in labels},
                       confusion_matrix=confusion_matrix(true, predicted, labels=labels).tolist(),
                       classes=labels, **meaning)

@@ -137,6 +137,16 @@ def test_the_comparisons_roles() -> None:
                                 "custom": runs.full.evaluation}
 
 
+@pytest.mark.parametrize("unscored", ["base", "full"])
+def test_the_primary_pair_must_be_scored(unscored: str) -> None:
+    """``evaluations`` (and so ``metrics``, ``deltas``) refuses a comparison whose primary
+    baseline or custom model has no evaluation, rather than give ``None`` for one side."""
+    runs = _Runs()
+    getattr(runs, unscored).evaluation = None
+    with pytest.raises(AssertionError):
+        runs.comparison().evaluations  # noqa: B018
+
+
 def test_a_failed_clean_model_is_no_clean_model() -> None:
     runs = _Runs()
     runs.clean.status = "failed"
@@ -154,6 +164,10 @@ def test_the_runs_drawn_and_their_maps_in_order() -> None:
                                                    "other adapter"]
     made = runs.comparison(primary=runs.adapter)
     assert made.shown == [runs.base, runs.adapter, runs.full, runs.other, runs.other_adapter]
+    failed_first = comparison([runs.third, runs.other, runs.base, runs.adapter, runs.full,
+                               runs.other_adapter], runs.full)
+    assert failed_first.shown == [runs.base, runs.full, runs.adapter, runs.other,
+                                  runs.other_adapter]
 
 
 def test_the_embeddings_by_key() -> None:
