@@ -38,7 +38,8 @@ TESTS: dict[str, tuple[str, ...]] = {
     "embedlab/_classifier.py": ("tests/classify/test_classifier.py",
                                 "tests/classify/test_classifier_exact.py"),
     "embedlab/_label_audit.py": ("tests/label_audit",),
-    "embedlab/_compare/leaderboard.py": ("tests/workflow/test_candidates.py",),
+    "embedlab/_compare/leaderboard.py": ("tests/workflow/test_leaderboard_exact.py",),
+    "embedlab/_compare/runs.py": ("tests/workflow/test_runs_exact.py",),
     "embedlab/serve/auth.py": ("tests/serve/test_auth.py", "tests/serve/test_app.py"),
     "embedlab/corpus/output.py": ("tests/corpus/test_local_engine.py",
                                   "tests/corpus/test_embed_cli.py",
@@ -79,13 +80,40 @@ def _score(results: dict[str, str]) -> str:
             f"{100 * killed / max(1, len(results)):.1f} %")
 
 
-def _fresh(work: Path) -> None:
-    """An empty work folder holding a copy of ``sdk/embedlab``."""
+def _unwrap_properties(path: Path) -> int:
+    """Rewrite each read-only ``@property`` of ``path`` as a plain method wrapped after it
+    (``name = property(name)``), the same class; mutmut 3 skips decorated functions, so it
+    would never mutate a property's body. The number rewritten."""
+    import ast
+
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    found: list[ast.FunctionDef] = []
+    for cls in (n for n in ast.walk(ast.parse("".join(lines))) if isinstance(n, ast.ClassDef)):
+        methods = [f for f in cls.body if isinstance(f, ast.FunctionDef)]
+        setters = {d.value.id for f in methods for d in f.decorator_list
+                   if isinstance(d, ast.Attribute) and isinstance(d.value, ast.Name)}
+        found += [f for f in methods if f.name not in setters and len(f.decorator_list) == 1
+                  and isinstance(f.decorator_list[0], ast.Name)
+                  and f.decorator_list[0].id == "property"]
+    for f in sorted(found, key=lambda f: f.lineno, reverse=True):  # from the end: lines stay
+        wrap = f"{' ' * f.col_offset}{f.name} = property({f.name})\n"
+        lines.insert(f.end_lineno or f.lineno, wrap)
+        del lines[f.decorator_list[0].lineno - 1]
+    path.write_text("".join(lines), encoding="utf-8")
+    return len(found)
+
+
+def _fresh(work: Path, modules: list[str]) -> None:
+    """An empty work folder holding a copy of ``sdk/embedlab``, the ``modules``' properties
+    unwrapped so that mutmut mutates them."""
     if work.exists():
         shutil.rmtree(work)  # build/mutants is this script's own folder
     work.mkdir(parents=True)
     shutil.copytree(ROOT / "sdk" / "embedlab", work / "embedlab",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    for module in modules:
+        if count := _unwrap_properties(work / module):
+            print(f"{module}: {count} properties unwrapped for mutmut")
 
 
 def _last_verdicts(work: Path, env: dict[str, str]) -> dict[str, str]:
@@ -118,7 +146,7 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
             return 2
         before = _last_verdicts(work, env)
     else:
-        _fresh(work)
+        _fresh(work, modules)
     names = [n for n, s in before.items() if s not in ("killed", "timeout")]
     if survivors and not names:
         print("no surviving mutants")

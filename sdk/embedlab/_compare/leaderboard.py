@@ -37,31 +37,29 @@ def leaderboard_rows(comparison: Comparison) -> list[dict[str, Any]]:
     with their error and no metrics), for tables and ``pandas.DataFrame``."""
     rows: list[dict[str, Any]] = []
     for base in comparison.baselines:
-        rows.append(_row(base, comparison.provider, calls=base.calls, texts=base.texts,
-                         seconds=None))
+        rows.append(_row(base, calls=base.calls, texts=base.texts, seconds=None))
         for cand in comparison.candidates:
             if cand.baseline is base:
-                rows.append(_row(cand, cand.provider, calls=cand.calls, texts=cand.texts,
+                rows.append(_row(cand, calls=cand.calls, texts=cand.texts,
                                  seconds=cand.timings.get("finetune")))
                 rows[-1]["reused"] = cand.reused  # trained before: nothing was trained or sent
     if comparison.clean is not None:
-        rows.append(_row(comparison.clean, comparison.provider, calls=None, texts=None,
-                         seconds=None))
+        rows.append(_row(comparison.clean, calls=None, texts=None, seconds=None))
     return rows
 
 
-def _row(run: ModelRun, provider: str, *, calls: int | None, texts: int | None,
+def _row(run: ModelRun, *, calls: int | None, texts: int | None,
          seconds: float | None) -> dict[str, Any]:
+    """One model's row: its role as ``kind`` (``baseline``, ``custom``, ``clean``), names,
+    status, metrics (``None`` when it was not scored), cost and vector width."""
     evaluation = run.evaluation
     metrics: dict[str, float | None] = ({**evaluation.headline(), **evaluation.meaning()}
                                         if evaluation is not None else {})
-    kind = "custom" if run.role == "custom" else run.role
     row: dict[str, Any] = {
-        "kind": kind, "candidate": run.label,
+        "kind": run.role, "candidate": run.label,
         "model": run.name if run.role == "baseline" else
         (run.custom_model.id if run.custom_model is not None else None),
-        "provider": run.provider if run.role != "clean" else provider, "method": run.method,
-        "status": "ok" if run.role == "baseline" and run.error is None else run.status,
+        "provider": run.provider, "method": run.method, "status": run.status,
         **{name: metrics.get(name) for name in (*METRIC_NAMES, *MEANING_NAMES)},
         "train_seconds": seconds, "embedding_calls": calls, "texts_sent": texts,
         "dimension": _dimension(run.vectors.get("test")),
