@@ -18,6 +18,14 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 CLINC150_SLICE = Path(__file__).resolve().parent / "data" / "clinc150"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """No tqdm monitor thread in tests: a test process forked while that thread holds tqdm's
+    lock (mutmut forks one per mutant, ``bench/mutants.py``) would wait on it forever."""
+    import tqdm
+
+    tqdm.tqdm.monitor_interval = 0
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
