@@ -19,11 +19,16 @@ CLINC150_SLICE = Path(__file__).resolve().parent / "data" / "clinc150"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """No tqdm monitor thread in tests: a test process forked while that thread holds tqdm's
-    lock (mutmut forks one per mutant, ``bench/mutants.py``) would wait on it forever."""
+    """tqdm without its monitor thread and with a lock of this process only. mutmut
+    (``bench/mutants.py``) forks a test process per mutant and kills the slow ones: tqdm's
+    default lock is shared by every forked process, so one killed while drawing a bar, or
+    forked while the monitor thread held it, left every later bar waiting for ever."""
+    import threading
+
     import tqdm
 
     tqdm.tqdm.monitor_interval = 0
+    tqdm.tqdm.set_lock(threading.RLock())
 
 
 @pytest.fixture(autouse=True)
