@@ -117,7 +117,7 @@ class Audit:
 
     def to_dict(self, *, limit: int | None = None) -> dict[str, Any]:
         """A JSON-ready summary (``limit`` caps the suspects listed; the count stays exact)."""
-        shown = self.suspects if limit is None else self.suspects[:limit]
+        shown = self.suspects[:limit]  # limit None: all
         return {
             "dataset": self.dataset,
             "rows": self.rows,

@@ -110,17 +110,20 @@ def test_the_progress_bar_counts_folds(eager_bars: None,
     assert capsys.readouterr().err == ""
 
 
-def test_a_long_audit_shows_its_bar_at_once_on_a_terminal(
-        eager_bars: None, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(("rows", "drawn"), [(5001, True), (5000, False)])
+def test_only_an_audit_of_over_5000_rows_draws_its_bar_at_once(
+        rows: int, drawn: bool, eager_bars: None, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    # Over 5,000 rows the bar is not delayed (a short job's bar waits a few seconds).
+    # On a terminal, nobody asking: a shorter audit's bar waits AUTO_DELAY_S (made an hour
+    # here, so the machine's speed cannot matter) and appears only if the audit turns slow.
     monkeypatch.delenv("EMBEDLAB_PROGRESS")
+    monkeypatch.setattr(embedlab.progress, "AUTO_DELAY_S", 3600.0)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     rng = np.random.default_rng(0)
-    y = np.repeat([0, 1], [2500, 2501])
+    y = np.repeat([0, 1], [2500, rows - 2500])
     x = normalize(rng.normal(size=(len(y), 4)) + 3 * np.eye(4)[y])
     out_of_fold_probabilities(x, y, 2, folds=2, seed=0)
-    assert " 2/2 [" in capsys.readouterr().err
+    assert (" 2/2 [" in capsys.readouterr().err) is drawn
 
 
 def test_suspects_are_cleanlabs_ranked_issues_with_the_best_other_class() -> None:
@@ -194,6 +197,31 @@ def test_audit_takes_its_options_through(fake_provider: str, tmp_path: Path) -> 
     assert result.embedder == "fake:bow" and result.dataset == "intents.csv"
 
 
+def test_audit_reads_a_file_in_the_encoding_given(fake_provider: str, tmp_path: Path) -> None:
+    records = [{**r, "text": r["text"] + " café"} for r in noisy_records()]
+    path = tmp_path / "latin.csv"
+    with path.open("w", encoding="latin-1", newline="") as fh:
+        fh.write("text,label\n" + "".join(f"{r['text']},{r['label']}\n" for r in records))
+    result = embedlab.audit(path, fake_provider, encoding="latin-1", progress=False)
+    expected = audit_vectors(embedlab.Dataset.from_records(records),
+                             _vectors(r["text"] for r in records), progress=False)
+    assert result.suspects == expected.suspects
+    assert {s.text for s in result.suspects} <= {r["text"] for r in records}
+
+
+def test_audit_counts_overlaps_with_the_min_overlap_given(fake_provider: str) -> None:
+    data = embedlab.Dataset.from_records(_overlap_records(11))
+    found = embedlab.audit(data, fake_provider, min_overlap=1, progress=False).overlaps
+    assert [(o.class_a, o.class_b, o.a_as_b, o.b_as_a) for o in found] == [
+        ("concerts", "music", 1, 6)]
+
+
+def test_the_default_provider_is_the_local_model() -> None:
+    data = embedlab.Dataset.from_records(clean_records(per_class=4))
+    result = embedlab.audit(data, folds=2, progress=False)
+    assert result.embedder == "local:all-MiniLM-L6-v2"
+
+
 def test_audit_embeds_with_the_input_type_and_cache_given() -> None:
     seen: list[str | None] = []
 
@@ -227,6 +255,7 @@ def test_audit_shows_its_bars_when_asked(fake_provider: str, eager_bars: None,
                    progress=True)
     err = capsys.readouterr().err
     assert "audit: out-of-fold probe: 100%" in err and " 5/5 [" in err, err
+    assert "embed fake:bow:  16%" in err and " 32/200 [" in err, err  # batches of 32
 
 
 def test_seconds_is_the_audits_own_time() -> None:
@@ -284,7 +313,7 @@ def test_single_row_classes_are_named_ten_at_most(lonely: int, shown: str) -> No
 
 def test_folds_drop_to_the_smallest_class_named_first_by_label() -> None:
     records = clean_records(per_class=10)
-    keep = {"travel": 3, "music": 3}
+    keep = {"weather": 3, "music": 3}  # weather's rows come first; the note names music
     seen: dict[str, int] = {}
     small = []
     for r in records:
@@ -368,7 +397,7 @@ def _hand_built() -> Audit:
                         index=i + 1)
                 for i, text in enumerate(["x" * 70, "y" * 71, "short, with a comma"]
                                          + [f"t{i}" for i in range(9)])]
-    overlaps = [ClassOverlap("a", "b", 3, 2, 0.0123456, ["one", "two"], ["three"]),
+    overlaps = [ClassOverlap("a", "b", 3, 2, 0.0123456, ["one", "two"], ["three", "3"]),
                 ClassOverlap("c", "d", 1, 1, 0.01, [], ["four"])]
     return Audit(dataset="d.csv", rows=40, classes=["a", "b", "c", "d"], suspects=suspects,
                  overlaps=overlaps, folds=4, seed=9, embedder="fake:bow", seconds=1.23456,
@@ -390,7 +419,7 @@ def test_to_dict_is_the_whole_record() -> None:
         "overlaps": [
             {"class_a": "a", "class_b": "b", "a_as_b": 3, "b_as_a": 2,
              "joint_probability": 0.0123456, "examples_a_as_b": ["one", "two"],
-             "examples_b_as_a": ["three"], "count": 5},
+             "examples_b_as_a": ["three", "3"], "count": 5},
             {"class_a": "c", "class_b": "d", "a_as_b": 1, "b_as_a": 1,
              "joint_probability": 0.01, "examples_a_as_b": [], "examples_b_as_a": ["four"],
              "count": 2}]}
@@ -410,7 +439,7 @@ def test_save_writes_exactly_these_files(tmp_path: Path) -> None:
     assert len(suspects.splitlines()) == 13
     assert (out / "overlapping_classes.csv").read_bytes().decode("utf-8") == (
         "class_a,class_b,a_as_b,b_as_a,joint_probability,examples_a_as_b,examples_b_as_a\r\n"
-        "a,b,3,2,0.012346,one | two,three\r\n"
+        "a,b,3,2,0.012346,one | two,three | 3\r\n"
         "c,d,1,1,0.010000,,four\r\n")
     text = (out / "audit.json").read_text(encoding="utf-8")
     assert text == json.dumps({"tool": "embedlab audit", **result.to_dict()}, indent=2)
