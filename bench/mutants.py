@@ -137,7 +137,12 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
         print(f"unknown module(s) {unknown}; choose from {sorted(TESTS)}", file=sys.stderr)
         return 2
     work = WORK / "+".join(m.removeprefix("embedlab/").replace("/", ".") for m in modules)
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "EMBEDLAB_STRICT_SKIPS": "1",
+    # One thread per math library: mutmut forks a test process per mutant, and a child
+    # forked from a process running an OpenMP or BLAS thread pool (torch, numpy) can wait
+    # for ever on that pool's lock (seen with the local model under torch).
+    threads = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                                      "MKL_NUM_THREADS")}
+    env = {**os.environ, **threads, "HF_HUB_OFFLINE": "1", "EMBEDLAB_STRICT_SKIPS": "1",
            "PYTHONPATH": str(ROOT / "adapters")}
     before: dict[str, str] = {}
     if survivors:
