@@ -69,7 +69,7 @@ def neighbours_kept(baseline: np.ndarray, model: np.ndarray, labels: Sequence[st
         for vectors in (base[rows], mine[rows]):
             sims = vectors @ vectors.T
             np.fill_diagonal(sims, -np.inf)
-            nearest.append(np.argsort(-sims, axis=1, kind="stable")[:, :k])
+            nearest.append(np.argsort(-sims, kind="stable")[:, :k])  # along each row
         for before, after in zip(*nearest, strict=True):
             shares.append(len(set(before.tolist()) & set(after.tolist())) / k)
     return float(np.mean(shares)) if shares else float("nan")

@@ -8,6 +8,7 @@ cases with no answer (NaN). Milliseconds each: the mutation tests of ``_meaning.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -206,21 +207,37 @@ def test_the_pair_cap_is_inclusive() -> None:
         _spearman_all_pairs(base, model), abs=1e-6)
 
 
-def test_no_answer_is_nan() -> None:
-    """Fewer than three rows, two sides of different lengths, or either side's cosines all
-    equal: NaN. Three rows are enough."""
+def test_no_answer_is_nan_without_warnings() -> None:
+    """Fewer than three rows, two sides of different lengths, either side's cosines all
+    equal, or no class with two rows: NaN, and no numpy or scipy warning on the way (no
+    mean of nothing, no correlation of a constant). Three rows are enough."""
     base, model = _noisy(4, 3, seed=13)
-    for n in (0, 1, 2):
-        assert math.isnan(similarity_agreement(base[:n], model[:n])), n
-    assert math.isnan(similarity_agreement(base, np.vstack([model, model[:1]])))
-    assert math.isnan(similarity_agreement(np.vstack([base, base[:1]]), model))
-    assert similarity_agreement(base[:3], model[:3]) == pytest.approx(
-        _spearman_all_pairs(base[:3], model[:3]))
     same = np.tile([1.0, 2.0, 3.0], (4, 1))
-    assert math.isnan(similarity_agreement(same, model))
-    assert math.isnan(similarity_agreement(model, same))
-    assert math.isnan(neighbours_kept(base, model, ["a", "b", "c", "d"]))
-    assert math.isnan(neighbours_kept(base[:0], model[:0], []))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for n in (0, 1, 2):
+            assert math.isnan(similarity_agreement(base[:n], model[:n])), n
+        assert math.isnan(similarity_agreement(base, np.vstack([model, model[:1]])))
+        assert math.isnan(similarity_agreement(np.vstack([base, base[:1]]), model))
+        assert math.isnan(similarity_agreement(same, model))
+        assert math.isnan(similarity_agreement(model, same))
+        assert math.isnan(neighbours_kept(base, model, ["a", "b", "c", "d"]))
+        assert math.isnan(neighbours_kept(base[:0], model[:0], []))
+        assert similarity_agreement(base[:3], model[:3]) == pytest.approx(
+            _spearman_all_pairs(base[:3], model[:3]))
+
+
+def test_cosines_spanning_exactly_one_are_scored() -> None:
+    """Two equal rows and one at right angles: cosines 1, 0, 0 (a range of exactly 1, not
+    0) on either side still give Spearman's rho."""
+    span = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    other = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]])  # cosines 0.8, 0, 0.6
+    assert similarity_agreement(span, other) == pytest.approx(
+        _spearman_all_pairs(span, other), abs=1e-12)
+    assert similarity_agreement(other, span) == pytest.approx(
+        _spearman_all_pairs(other, span), abs=1e-12)
+    # ranks 3, 1.5, 1.5 against 3, 1, 2: rho = 1.5 / sqrt(1.5 * 2)
+    assert similarity_agreement(span, other) == pytest.approx(math.sqrt(3) / 2)
 
 
 def test_meaning_kept_is_both_figures_with_their_defaults() -> None:
