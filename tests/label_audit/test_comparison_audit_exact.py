@@ -256,23 +256,34 @@ def test_the_clean_model_is_remembered_where_the_report_now_is(tmp_path: Path) -
     assert find_custom_model("adapter-clean") == target.resolve()
 
 
-def _tiny_train() -> Dataset:
+def _tiny_train() -> tuple[Dataset, np.ndarray]:
+    """Twelve rows of two classes, row 0's vector on the other class's side."""
     texts = [f"{w} {i}" for w in ("rain", "song") for i in range(6)]
-    return Dataset(texts, ["weather"] * 6 + ["music"] * 6, name="train")
+    vectors = np.random.default_rng(1).normal(size=(12, 4))
+    vectors[:, 0] += [3.0] * 6 + [-3.0] * 6
+    vectors[0, 0] -= 6.0  # looks like music
+    return Dataset(texts, ["weather"] * 6 + ["music"] * 6, name="train"), vectors
 
 
 def test_the_audit_runs_on_the_train_vectors_with_the_seed_and_embedder_given() -> None:
-    train = _tiny_train()
-    rng = np.random.default_rng(1)
-    vectors = rng.normal(size=(12, 4))
-    vectors[:, 0] += [3.0] * 6 + [-3.0] * 6
-    vectors[0, 0] -= 6.0  # looks like music
+    train, vectors = _tiny_train()
     audit, why = run_audit(train, vectors, seed=3, embedder="fake:bow", progress=False)
     expected = audit_vectors(train, vectors, seed=3, embedder="fake:bow", progress=False)
     assert why is None and audit is not None
     assert (audit.seed, audit.embedder, audit.rows) == (3, "fake:bow", 12)
     assert audit.suspects == expected.suspects and audit.overlaps == expected.overlaps
     assert audit.suspects[0].index == 0
+
+
+def test_the_audit_shows_its_progress_only_when_asked(capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    """``progress`` reaches the probe's bar (the tests' EMBEDLAB_PROGRESS=0 hides it
+    otherwise)."""
+    train, vectors = _tiny_train()
+    run_audit(train, vectors, seed=3, embedder="fake:bow", progress=True)
+    assert "audit: out-of-fold probe" in capsys.readouterr().err
+    run_audit(train, vectors, seed=3, embedder="fake:bow", progress=False)
+    assert capsys.readouterr().err == ""
 
 
 def test_an_audit_that_cannot_run_gives_why_and_the_comparison_goes_on() -> None:
