@@ -42,6 +42,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     "embedlab/_compare/runs.py": ("tests/workflow/test_runs_exact.py",),
     "embedlab/_compare/comparison_audit.py": (
         "tests/label_audit/test_comparison_audit_exact.py",),
+    "embedlab/_compare/highlight.py": ("tests/classify/test_highlight_exact.py",),
     "embedlab/serve/auth.py": ("tests/serve/test_auth.py", "tests/serve/test_app.py"),
     "embedlab/_meaning.py": ("tests/workflow/test_meaning_exact.py",),
     "embedlab/corpus/output.py": ("tests/corpus/test_local_engine.py",

@@ -154,6 +154,17 @@ def test_few_test_rows_place_a_suspect_at_their_mean_and_limit_cuts_the_list() -
     assert [m.tag for m in shown] == [str(i) for i in range(1, 51)]
 
 
+def test_float32_vectors_are_compared_in_float64() -> None:
+    """Test rows 1 - 5e-9 and 1 - 2e-8 in cosine from the suspect tie in float32: the
+    nearer one (row 5, at y = 8) is among the five, not row 4 (y = 4)."""
+    test = np.array([[1, 0, 0]] * 4 + [[1, 2e-4, 0], [1, 1e-4, 0]] + [[1, 3e-4, 0]] * 3,
+                    dtype=np.float32)
+    points = np.c_[np.zeros(9), [0, 0, 0, 0, 4, 8, 16, 16, 16]]
+    train = np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 1]], dtype=np.float32)  # row 2
+    (marker,) = place_suspects(_audit(1), train, test, points)
+    assert (marker.x, marker.y) == (0.0, 8 / 5)
+
+
 def test_the_report_sections_tag_each_suspect_with_its_map_mark() -> None:
     """The audit's own dict, each listed suspect with the tag of its mark on the baseline map
     (the first ones: the map shows at most 50); the clean candidate's entry."""

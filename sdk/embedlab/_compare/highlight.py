@@ -111,13 +111,13 @@ def nearest(pool: Any, pool_texts: Sequence[str], pool_labels: Sequence[str],
 
     if not len(query_texts):
         return []
-    pool_x = normalize(np.asarray(pool, dtype=np.float64))
-    query_x = normalize(np.asarray(queries, dtype=np.float64))
     counts = Counter(pool_texts)
     repeats = max((counts[q] for q in query_texts), default=0)
     wanted = min(len(pool_texts), k + repeats)
-    if wanted < 1:
+    if wanted < 1:  # before normalize, which refuses an empty pool
         return [[] for _ in query_texts]
+    pool_x = normalize(np.asarray(pool, dtype=np.float64))
+    query_x = normalize(np.asarray(queries, dtype=np.float64))
     near = _neighbour_indices(pool_x, query_x, wanted)
     out: list[list[tuple[str, str, float]]] = []
     for row, text in zip(near, query_texts, strict=True):
