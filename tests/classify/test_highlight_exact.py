@@ -156,6 +156,11 @@ def test_fewer_pool_rows_than_neighbours_and_no_queries() -> None:
     assert nearest(pool, texts, labels, np.zeros((0, 2)), []) == []
     assert nearest(pool, texts, labels, np.array([[1.0, 0.2], [0, 1]]), ["q", "r"], k=0) == [
         [], []]
+    # One neighbour wanted and the query's text not in the pool: one row searched for.
+    assert nearest(pool, texts, labels, np.array([[0.1, 1.0]]), ["z"], k=1) == [
+        [("y", "b", pytest.approx(_cosine([0, 1], [0.1, 1])))]]
+    assert nearest(pool[:1], texts[:1], labels[:1], np.array([[0.1, 1.0]]), ["z"]) == [
+        [("x", "a", pytest.approx(_cosine([1, 0], [0.1, 1])))]]
     # No pool rows (no train split to search): no neighbours, not scikit-learn's refusal.
     assert nearest(np.zeros((0, 2)), [], [], np.array([[1.0, 0.2]]), ["q"]) == [[]]
 
@@ -166,7 +171,8 @@ def _follow(texts: list[str], vectors: np.ndarray, test_x: np.ndarray,
     pool_x, pool_texts, pool_labels = pool
     return follow(texts, vectors, test_vectors=test_x, test_texts=test_texts,
                   pool_vectors=pool_x, pool_texts=pool_texts, pool_labels=pool_labels,
-                  label_of={"t1": "b", "t4": "a", "new": "?"}, method="pca", seed=5, **options)
+                  label_of={"t1": "b", "t4": "a", "new": "?"}, seed=5,
+                  **{"method": "pca", **options})
 
 
 def test_texts_of_the_test_split_are_marked_on_their_own_points() -> None:
@@ -192,17 +198,38 @@ def test_other_texts_are_projected_with_the_test_points() -> None:
     """Texts outside the test split join the projection (after the test rows, in order);
     the map returned is its test part."""
     rng = np.random.default_rng(6)
-    test_x = rng.normal(size=(7, 5)).astype(np.float32)
+    test_x = rng.normal(size=(7, 5))
     test_texts = [f"t{i}" for i in range(7)]
-    extra = rng.normal(size=(2, 5)).astype(np.float32)
+    extra = rng.normal(size=(2, 5))
     vectors = np.vstack([extra[0], test_x[4], extra[1]])
     pool = (rng.normal(size=(6, 5)), [f"p{j}" for j in range(6)], ["a", "b"] * 3)
     points, markers = _follow(["new", "t4", "other"], vectors, test_x, test_texts, pool)
-    joint = project(np.vstack([test_x, extra]), "pca", seed=5)
+    # every vector is taken as float32, as embeddings are kept
+    joint = project(np.vstack([test_x, extra]).astype(np.float32), "pca", seed=5)
     assert np.array_equal(points, joint[:7])
     assert [(m.tag, m.text, m.label, m.x, m.y) for m in markers] == [
         ("A", "new", "?", float(joint[7, 0]), float(joint[7, 1])),
         ("B", "t4", "a", float(joint[4, 0]), float(joint[4, 1])),
         ("C", "other", None, float(joint[8, 0]), float(joint[8, 1]))]
     assert [m.neighbours for m in markers] == nearest(*pool, vectors, ["new", "t4", "other"])
-    assert not np.array_equal(points, project(test_x, "pca", seed=5))  # moved by the extras
+    assert not np.array_equal(points, project(test_x.astype(np.float32), "pca", seed=5))
+    assert not np.array_equal(joint, project(np.vstack([test_x, extra]), "pca", seed=5))
+
+
+@pytest.mark.parametrize("outside", [False, True])
+def test_the_map_is_drawn_with_the_method_and_seed_given(outside: bool) -> None:
+    """UMAP (the one seeded method: PCA and t-SNE's PCA start ignore the seed; its first
+    call in a process compiles for ~15 s): the map and the mark are the projection's with
+    that seed, with a text outside the test split or without."""
+    rng = np.random.default_rng(7)
+    test_x = rng.normal(size=(9, 4)).astype(np.float32)
+    texts = ["new"] if outside else ["t2"]
+    vectors = rng.normal(size=(1, 4)).astype(np.float32) if outside else test_x[[2]]
+    test_texts = [f"t{i}" for i in range(9)]
+    pool = (test_x, test_texts, ["a"] * 9)
+    points, (marker,) = _follow(texts, vectors, test_x, test_texts, pool, method="umap")
+    shown = np.vstack([test_x, vectors]) if outside else test_x
+    joint = project(shown, "umap", seed=5)
+    assert np.array_equal(points, joint[:9])
+    assert (marker.x, marker.y) == tuple(float(v) for v in joint[9 if outside else 2])
+    assert not np.array_equal(joint, project(shown, "umap", seed=6))
