@@ -141,8 +141,10 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
         print(f"unknown module(s) {unknown}; choose from {sorted(TESTS)}", file=sys.stderr)
         return 2
     work = WORK / "+".join(m.removeprefix("embedlab/").replace("/", ".") for m in modules)
+    # numba's default OpenMP layer aborts a child forked after it ran (UMAP's maps in the
+    # highlight tests): mutmut forks a child per mutant, so numba uses its own thread pool.
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "EMBEDLAB_STRICT_SKIPS": "1",
-           "PYTHONPATH": str(ROOT / "adapters")}
+           "NUMBA_THREADING_LAYER": "workqueue", "PYTHONPATH": str(ROOT / "adapters")}
     before: dict[str, str] = {}
     if survivors:
         if not (work / "mutants").is_dir():
