@@ -40,7 +40,11 @@ TESTS: dict[str, tuple[str, ...]] = {
     "embedlab/_label_audit.py": ("tests/label_audit",),
     "embedlab/_compare/leaderboard.py": ("tests/workflow/test_leaderboard_exact.py",),
     "embedlab/_compare/runs.py": ("tests/workflow/test_runs_exact.py",),
+    "embedlab/_compare/comparison_audit.py": (
+        "tests/label_audit/test_comparison_audit_exact.py",),
+    "embedlab/_compare/highlight.py": ("tests/classify/test_highlight_exact.py",),
     "embedlab/serve/auth.py": ("tests/serve/test_auth.py", "tests/serve/test_app.py"),
+    "embedlab/_meaning.py": ("tests/workflow/test_meaning_exact.py",),
     "embedlab/corpus/output.py": ("tests/corpus/test_local_engine.py",
                                   "tests/corpus/test_embed_cli.py",
                                   "tests/corpus/test_output.py"),
@@ -139,10 +143,12 @@ def main(modules: list[str], *, survivors: bool = False) -> int:
     work = WORK / "+".join(m.removeprefix("embedlab/").replace("/", ".") for m in modules)
     # One thread per math library: mutmut forks a test process per mutant, and a child
     # forked from a process running an OpenMP or BLAS thread pool (torch, numpy) can wait
-    # for ever on that pool's lock (seen with the local model under torch).
+    # for ever on that pool's lock (seen with the local model under torch); numba's default
+    # OpenMP layer aborts such a child outright (UMAP's maps in the highlight tests).
     threads = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                       "MKL_NUM_THREADS")}
-    env = {**os.environ, **threads, "HF_HUB_OFFLINE": "1", "EMBEDLAB_STRICT_SKIPS": "1",
+    env = {**os.environ, **threads, "NUMBA_THREADING_LAYER": "workqueue",
+           "HF_HUB_OFFLINE": "1", "EMBEDLAB_STRICT_SKIPS": "1",
            "PYTHONPATH": str(ROOT / "adapters")}
     before: dict[str, str] = {}
     if survivors:

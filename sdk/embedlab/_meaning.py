@@ -41,11 +41,13 @@ MEANING_SENTENCE = (
 
 
 def _unit(vectors: np.ndarray | Sequence[Sequence[float]]) -> np.ndarray:
-    """Rows as float64, L2-normalised by scikit-learn (zero rows stay zero)."""
+    """Rows as float64, L2-normalised by scikit-learn (zero rows stay zero; no rows stay
+    none, which scikit-learn refuses)."""
     import numpy as np
     from sklearn.preprocessing import normalize
 
-    return normalize(np.asarray(vectors, dtype=np.float64))
+    rows = np.asarray(vectors, dtype=np.float64)
+    return normalize(rows) if len(rows) else rows
 
 
 def neighbours_kept(baseline: np.ndarray, model: np.ndarray, labels: Sequence[str],
@@ -67,7 +69,7 @@ def neighbours_kept(baseline: np.ndarray, model: np.ndarray, labels: Sequence[st
         for vectors in (base[rows], mine[rows]):
             sims = vectors @ vectors.T
             np.fill_diagonal(sims, -np.inf)
-            nearest.append(np.argsort(-sims, axis=1, kind="stable")[:, :k])
+            nearest.append(np.argsort(-sims, kind="stable")[:, :k])  # along each row
         for before, after in zip(*nearest, strict=True):
             shares.append(len(set(before.tolist()) & set(after.tolist())) / k)
     return float(np.mean(shares)) if shares else float("nan")

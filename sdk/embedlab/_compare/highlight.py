@@ -111,13 +111,13 @@ def nearest(pool: Any, pool_texts: Sequence[str], pool_labels: Sequence[str],
 
     if not len(query_texts):
         return []
+    counts = Counter(pool_texts)
+    repeats = max(counts[q] for q in query_texts)  # query_texts is not empty
+    wanted = min(len(pool_texts), k + repeats)
+    if wanted < 1:  # before normalize, which refuses an empty pool
+        return [[] for _ in query_texts]
     pool_x = normalize(np.asarray(pool, dtype=np.float64))
     query_x = normalize(np.asarray(queries, dtype=np.float64))
-    counts = Counter(pool_texts)
-    repeats = max((counts[q] for q in query_texts), default=0)
-    wanted = min(len(pool_texts), k + repeats)
-    if wanted < 1:
-        return [[] for _ in query_texts]
     near = _neighbour_indices(pool_x, query_x, wanted)
     out: list[list[tuple[str, str, float]]] = []
     for row, text in zip(near, query_texts, strict=True):
@@ -141,13 +141,14 @@ def follow(texts: Sequence[str], vectors: Any, *, test_vectors: Any, test_texts:
     position = {text: i for i, text in reversed(list(enumerate(test_texts)))}
     outside = [i for i, text in enumerate(texts) if text not in position]
     test_x = np.asarray(test_vectors, dtype=np.float32)
+    where: dict[int, np.ndarray] = {}  # where each text outside the test split lands
     if outside:
         extra = np.asarray(vectors, dtype=np.float32)[outside]
         joint = project(np.vstack([test_x, extra]), method, seed=seed)
-        points, extra_points = joint[:len(test_x)], joint[len(test_x):]
+        points = joint[:len(test_x)]
+        where = dict(zip(outside, joint[len(test_x):], strict=True))
     else:
-        points, extra_points = project(test_x, method, seed=seed), np.zeros((0, 2))
-    where = dict(zip(outside, extra_points, strict=True))
+        points = project(test_x, method, seed=seed)
     neighbours = nearest(pool_vectors, pool_texts, pool_labels, vectors, texts)
     markers = []
     for i, text in enumerate(texts):
