@@ -1,18 +1,20 @@
 """What docs/scaling.md promises of a Ray run, on a local Ray: the workers share the
 driver's cache (a rerun pays only for the missing texts), a worker that cannot open it warns
-and embeds without one. The interrupted run is in test_ray_interrupt.py, on its own Ray."""
+and embeds without one, a failed run frees the Ray it ran on. The interrupted run on the Ray
+embedlab starts itself is in test_ray_interrupt.py."""
 
 from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import embedlab
 import numpy as np
 import pytest
-import ray  # noqa: F401  (a broken embedlab[ray] install fails here, never skips)
+import ray  # a broken embedlab[ray] install fails here, never skips
 from embedlab import EmbeddingCache
 from embedlab.testing import FakeEmbedder
 
@@ -100,3 +102,31 @@ def test_a_worker_that_cannot_open_the_cache_warns_and_embeds_without_it(
               if f"this Ray worker cannot use the cache {damaged}" in line]
     assert warned and all("is damaged" in w and "it embeds without one" in w for w in warned)
 
+
+
+def _free_cpus(wanted: float, within_s: float = 60.0) -> float:
+    """Ray's free CPUs once they reach ``wanted``, or what is free after ``within_s``."""
+    deadline = time.monotonic() + within_s
+    while True:
+        free = float(ray.available_resources().get("CPU", 0.0))
+        if free >= wanted or time.monotonic() > deadline:
+            return free
+        time.sleep(0.5)
+
+
+def test_a_failed_run_frees_the_callers_ray_while_its_error_is_kept(tmp_path: Path) -> None:
+    # On a Ray the caller started (a notebook on a cluster), a failed run's actors held
+    # every CPU for as long as its exception lived, so the retry waited for ever.
+    total = float(ray.cluster_resources()["CPU"])
+    texts = [f"retried text {i}" for i in range(60)]
+    source = write_corpus(tmp_path / "c.txt", texts)
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    failed, rerun = tmp_path / "failed.jsonl", tmp_path / "rerun.jsonl"
+    with pytest.raises(Exception, match="planted failure") as kept:
+        ray_embed(source, tmp_path / "out", failed, cache, fail_on="retried text 57")
+    assert ray.is_initialized(), "the caller's Ray is left running"
+    assert _free_cpus(total) == total, "the failed run's actors still hold CPUs"
+    summary = ray_embed(source, tmp_path / "out", rerun, cache)
+    assert summary.rows == 60 and kept.value is not None
+    assert_embeds(tmp_path / "out", source, texts)
+    assert sorted(sent(rerun)) == sorted(set(texts) - set(sent(failed)))

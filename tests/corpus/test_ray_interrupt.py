@@ -2,8 +2,9 @@
 a user's ``embed --engine ray`` does): the run leaves only its hidden staging directory and an
 incomplete manifest, and the next run redoes it whole, the texts already cached not sent again.
 
-It does not share the corpus tests' module-wide Ray (``local_ray``): run there, after the
-other Ray tests, it hung (the driver waiting, its actors idle; cause not established)."""
+On the corpus tests' module-wide Ray (``local_ray``), the caller's Ray, the same scenario is
+``test_a_failed_run_frees_the_callers_ray_while_its_error_is_kept``: it once hung there,
+because the failed run's actors kept every CPU while ``pytest.raises`` kept its exception."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ actors, so together they keep to the key's limit.
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import sqlite3
@@ -128,6 +129,20 @@ class EmbedActor:
         return vectors_table(ids, vectors, metadata)
 
 
+def _released(exc: BaseException) -> BaseException:
+    """``exc`` with no tracebacks along its chain. Ray Data's frames in them hold the failed
+    run's actor handles, and so the actors' CPUs, for as long as the exception lives: on a
+    Ray the caller started, a kept exception (a notebook, a retry loop, ``pytest.raises``)
+    made the next run wait for CPUs for ever. Ray's message keeps the remote traceback.
+    The collection frees the cycles Ray Data's executor leaves (one actor held otherwise)."""
+    link: BaseException | None = exc
+    while link is not None:
+        link.__traceback__ = None
+        link = link.__cause__ or link.__context__
+    gc.collect()
+    return exc
+
+
 def _connect(address: str | None) -> bool:
     """Join the running Ray, the cluster at ``address``, or start a local one; True if this
     call started (and so must stop) it."""
@@ -174,7 +189,11 @@ def run_ray(files: list[InputFile], output: OutputDir, spec: EmbedderSpec, embed
             fn_constructor_kwargs={"spec": spec, "input_type": input_type,
                                    "cache_path": cache_path, "share": 1.0 / workers})
         staging = output.staging()
-        dataset.write_parquet(str(staging))
+        try:
+            dataset.write_parquet(str(staging))
+        except Exception as exc:
+            del dataset
+            raise _released(exc)  # noqa: B904 (exc itself, re-raised lighter)
         moved: list[Path] = []
         for path in sorted(staging.glob("*.parquet")):
             target = output.path / f"part-ray-{path.name}"
