@@ -16,6 +16,7 @@ CPU heavy: not run in CI.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -88,8 +89,6 @@ def _unwrap_properties(path: Path) -> int:
     """Rewrite each read-only ``@property`` of ``path`` as a plain method wrapped after it
     (``name = property(name)``), the same class; mutmut 3 skips decorated functions, so it
     would never mutate a property's body. The number rewritten."""
-    import ast
-
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     found: list[ast.FunctionDef] = []
     for cls in (n for n in ast.walk(ast.parse("".join(lines))) if isinstance(n, ast.ClassDef)):

@@ -130,15 +130,20 @@ class EmbedActor:
 
 
 def _released(exc: BaseException) -> BaseException:
-    """``exc`` with no tracebacks along its chain. Ray Data's frames in them hold the failed
-    run's actor handles, and so the actors' CPUs, for as long as the exception lives: on a
-    Ray the caller started, a kept exception (a notebook, a retry loop, ``pytest.raises``)
-    made the next run wait for CPUs for ever. Ray's message keeps the remote traceback.
-    The collection frees the cycles Ray Data's executor leaves (one actor held otherwise)."""
-    link: BaseException | None = exc
-    while link is not None:
-        link.__traceback__ = None
-        link = link.__cause__ or link.__context__
+    """``exc`` with no tracebacks along its chain (causes and contexts). Ray Data's frames in
+    them hold the failed run's actor handles, and so the actors' CPUs, for as long as the
+    exception lives: on a Ray the caller started, a kept exception (a notebook, a retry loop,
+    ``pytest.raises``) made the next run wait for CPUs for ever (clearing the frames with
+    ``traceback.clear_frames`` instead was tried: the CPUs stayed held). Ray's message keeps
+    the remote traceback; the collection frees the cycles Ray Data's executor leaves (one
+    actor held otherwise)."""
+    pending, seen = [exc], set()
+    while pending:
+        link = pending.pop()
+        if id(link) not in seen:
+            seen.add(id(link))
+            link.__traceback__ = None
+            pending += [e for e in (link.__cause__, link.__context__) if e is not None]
     gc.collect()
     return exc
 
